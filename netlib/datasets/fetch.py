@@ -1,0 +1,95 @@
+"""The one download helper of the project, shared by MNIST and the book weights.
+
+Downloads are rare (first use on a new machine) and must never leave a half-written
+or tampered file behind: the body is checked against a pinned SHA-256 before it is
+written to a temporary file and moved into place with :func:`os.replace`.
+"""
+
+import gzip
+import hashlib
+import http.client
+import os
+import tempfile
+import urllib.request
+import zlib
+from pathlib import Path
+
+from netlib.errors import DataError
+
+TIMEOUT_S = 60
+
+
+def resolve_data_dir(data_dir=None):
+    """The data folder: ``--data-dir``, else ``$NETLIB_DATA_DIR``, else a user cache.
+
+    The cache (``$XDG_CACHE_HOME/netlib`` or ``~/.cache/netlib``) is per user so that
+    downloads never land inside the repository.
+    """
+    chosen = data_dir or os.environ.get("NETLIB_DATA_DIR")
+    if chosen:
+        return Path(chosen).expanduser()
+    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(cache) / "netlib"
+
+
+def sha256_of(data):
+    """Hex SHA-256 of ``data``: the form the pinned tables use."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def gunzip(data, name):
+    """Decompress gzip ``data``; a truncated or corrupt file becomes a DataError.
+
+    ``gzip.BadGzipFile`` is an ``OSError``; a cut-off stream raises ``EOFError`` and a
+    damaged one ``zlib.error``.
+    """
+    try:
+        return gzip.decompress(data)
+    except (EOFError, OSError, zlib.error) as err:
+        raise DataError(f"{name} is not a valid gzip file ({err})") from err
+
+
+def check_sha256(data, sha256, name):
+    """Refuse ``data`` unless its SHA-256 is the pinned ``sha256``."""
+    actual = sha256_of(data)
+    if actual != sha256:
+        raise DataError(
+            f"{name} has SHA-256 {actual}, expected {sha256}: the file is corrupt or "
+            "not the expected one")
+
+
+def download(url, dest, sha256, *, gunzip_body=False):
+    """Fetch ``url`` into ``dest`` and return ``dest`` once its bytes match ``sha256``.
+
+    With ``gunzip_body`` the body is decompressed first and ``sha256`` is that of the
+    decompressed bytes (MNIST pins those because the .gz headers carry timestamps).
+    Any network failure becomes a DataError, so callers can explain what to do offline.
+    """
+    dest = Path(dest)
+    try:
+        with urllib.request.urlopen(url, timeout=TIMEOUT_S) as response:
+            body = response.read()
+    except (OSError, http.client.HTTPException) as err:
+        raise DataError(f"download of {url} failed ({err})") from err
+    if gunzip_body:
+        body = gunzip(body, url)
+    check_sha256(body, sha256, f"the download of {url}")
+    _write_atomically(dest, body)
+    return dest
+
+
+def _write_atomically(dest, data):
+    """Write ``data`` to ``dest`` so that readers never see a partial file."""
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.",
+                                   suffix=".part")
+    except OSError as err:
+        raise DataError(f"cannot write into {dest.parent} ({err})") from err
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, dest)
+    except OSError as err:
+        Path(tmp).unlink(missing_ok=True)
+        raise DataError(f"cannot write {dest} ({err})") from err

@@ -1,0 +1,15 @@
+"""Errors a user can cause and fix: bad flags, missing or corrupt files.
+
+The command-line entry point (:func:`netlib.cli.run_main`) turns a
+:class:`UsageError` into one line on stderr and exit code 2, never a traceback.
+"""
+
+
+class UsageError(Exception):
+    """Bad input from the user: a flag, a path, a data file."""
+
+    exit_code = 2
+
+
+class DataError(UsageError):
+    """A data or weight file that is missing, corrupt or of the wrong shape."""
