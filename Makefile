@@ -1,0 +1,31 @@
+# `make reproduce` and `make test` do all set-up themselves on a fresh machine
+# (Python 3.11 and pip): they create .venv and install netlib into it.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# chainer 7.8.1 is an sdist; its isolated build needs setuptools<74 too.
+PIP_INSTALL := PIP_CONSTRAINT=constraints.txt $(PY) -m pip install --quiet --disable-pip-version-check
+
+# The data folder (MNIST, the book's weights) when the shared one is beside the clone.
+ifneq ($(wildcard ../shared/data),)
+export NETLIB_DATA_DIR ?= $(abspath ../shared/data)
+endif
+
+.PHONY: reproduce test install clean
+
+$(VENV)/.installed: setup.py constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP_INSTALL) 'setuptools<74' wheel
+	$(PIP_INSTALL) -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+reproduce: install
+	$(PY) -m experiments.reproduce
+
+test: install
+	$(PY) -m pytest -q tests
+
+clean:
+	rm -rf $(VENV) runs .pytest_cache

@@ -1,0 +1,102 @@
+"""Run every registered experiment at its reproduction settings; write ``results/``.
+
+Each experiment runs as its own process (``python -m MODULE ARGS --out DIR``)
+into a fresh folder that replaces ``results/NAME`` only when it succeeded, so a
+failed or interrupted run never destroys the reference outputs.  Then
+``results/README.md`` gets the table blog value vs reproduced value, and the
+exit code is 1 when a target is missed.
+"""
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from netlib import cli, runs
+from experiments.registry import EXPERIMENTS
+
+RESULTS = Path(__file__).resolve().parents[1] / 'results'
+
+
+def parse_args(argv):
+    parser = cli.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--only', action='append', default=[], metavar='NAME',
+                        choices=[experiment.name for experiment in EXPERIMENTS],
+                        help='run only this experiment (repeatable)')
+    parser.add_argument('--results', type=Path, default=RESULTS,
+                        help='folder of the reference outputs')
+    parser.add_argument('--list', action='store_true', help='list the experiments and exit')
+    return parser.parse_args(argv)
+
+
+def run_experiment(experiment, results):
+    """Run one experiment into a scratch folder, then move it into place."""
+    scratch = results / f'.{experiment.name}.running'
+    shutil.rmtree(scratch, ignore_errors=True)
+    command = [sys.executable, '-m', experiment.module, *experiment.args, '--out', str(scratch)]
+    print('$', ' '.join(command[1:]), flush=True)
+    completed = subprocess.run(command, cwd=RESULTS.parent)
+    if completed.returncode != 0:
+        return None
+    final = results / experiment.name
+    shutil.rmtree(final, ignore_errors=True)
+    scratch.rename(final)
+    return runs.read_json(final / 'metrics.json')
+
+
+def check(experiment, metrics):
+    """Rows of (experiment, target, value, passed) for the results table."""
+    rows = []
+    for target in experiment.targets:
+        value = None if metrics is None else metrics.get(target.metric)
+        rows.append((experiment, target, value, target.passes(value)))
+    return rows
+
+
+def write_readme(results, rows, seconds):
+    lines = ['# Reproduced results', '',
+             'Written by `make reproduce` (`python -m experiments.reproduce`); '
+             f'last full run took {seconds:.0f} s on this machine.', '',
+             '| experiment | target | blog value | reproduced | criterion | result |',
+             '|---|---|---|---|---|---|']
+    for experiment, target, value, passed in rows:
+        shown = 'failed to run' if value is None else f'{value!r}'
+        lines.append(f'| `{experiment.name}` | {target.label} | {target.blog!r} | {shown} '
+                     f'| {target.criterion()} | {"pass" if passed else "**FAIL**"} |')
+    lines.append('')
+    for experiment in {row[0].name: row[0] for row in rows}.values():
+        lines += [f'## {experiment.name}', '', f'Source: {experiment.source}', '',
+                  f'Command: `python -m {experiment.module} {" ".join(experiment.args)}`', '']
+        lines += [f'![{plot}]({experiment.name}/{plot})' for plot in experiment.plots]
+        lines.append('')
+    runs.atomic_write(results / 'README.md', lambda handle: handle.write('\n'.join(lines)))
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.list:
+        for experiment in EXPERIMENTS:
+            print(f'{experiment.name:28s} python -m {experiment.module} {" ".join(experiment.args)}')
+        return
+    args.results.mkdir(parents=True, exist_ok=True)
+    chosen = [e for e in EXPERIMENTS if not args.only or e.name in args.only]
+    started, rows = time.perf_counter(), []
+    for number, experiment in enumerate(chosen, start=1):
+        print(f'[{number}/{len(chosen)}] {experiment.name}', flush=True)
+        begun = time.perf_counter()
+        rows += check(experiment, run_experiment(experiment, args.results))
+        print(f'[{number}/{len(chosen)}] {experiment.name} done in '
+              f'{time.perf_counter() - begun:.1f} s', flush=True)
+    seconds = time.perf_counter() - started
+    write_readme(args.results, rows, seconds)
+    missed = [row for row in rows if not row[3]]
+    for experiment, target, value, _ in missed:
+        print(f'MISSED {experiment.name}: {target.label}: got {value!r}, '
+              f'want {target.criterion()} of {target.blog!r}')
+    print(f'{len(rows) - len(missed)}/{len(rows)} targets met in {seconds:.1f} s')
+    sys.exit(1 if missed else 0)
+
+
+if __name__ == '__main__':
+    cli.run_main(main)

@@ -1,0 +1,176 @@
+"""Every optimizer in ``chainer.optimizers``, chosen by name from the command line.
+
+The registry is read from Chainer itself, so a new Chainer optimizer class
+appears here without an edit.  ``--lr`` is mapped to the optimizer's own name
+for its step size (``lr`` for the SGD family, ``alpha`` for the Adam family).
+"""
+
+import argparse
+import inspect
+import math
+
+import chainer
+from chainer import optimizer_hooks
+
+from netlib.cli import nonnegative_float, positive_float
+from netlib.errors import UsageError
+
+ALIASES = {
+    'sgd': 'SGD',
+    'momentum': 'MomentumSGD',
+    'nesterov': 'NesterovAG',
+    'corrected_momentum': 'CorrectedMomentumSGD',
+    'adagrad': 'AdaGrad',
+    'adadelta': 'AdaDelta',
+    'rmsprop': 'RMSprop',
+    'rmsprop_graves': 'RMSpropGraves',
+    'adam': 'Adam',
+    'adamw': 'AdamW',
+    'amsgrad': 'AMSGrad',
+    'adabound': 'AdaBound',
+    'amsbound': 'AMSBound',
+    'smorms3': 'SMORMS3',
+    'msvag': 'MSVAG',
+}
+
+
+def registry():
+    """Class name -> optimizer class, for every optimizer Chainer ships."""
+    classes = {}
+    for name in dir(chainer.optimizers):
+        value = getattr(chainer.optimizers, name)
+        if inspect.isclass(value) and issubclass(value, chainer.Optimizer):
+            classes[name] = value
+    return dict(sorted(classes.items()))
+
+
+def resolve(name):
+    """The Chainer class name for *name*, an alias or any-case class name."""
+    classes = registry()
+    by_lower = {class_name.lower(): class_name for class_name in classes}
+    key = name.strip().lower()
+    found = ALIASES.get(key) or by_lower.get(key)
+    if found is None:
+        choices = ', '.join(sorted(set(ALIASES) | set(by_lower)))
+        raise UsageError(f'unknown optimizer {name!r}; choose one of: {choices}')
+    return found
+
+
+def hyperparameters(class_name):
+    """The optimizer's constructor keywords and their defaults."""
+    signature = inspect.signature(registry()[class_name].__init__)
+    return {name: parameter.default for name, parameter in signature.parameters.items()
+            if name != 'self'}
+
+
+def learning_rate_name(class_name):
+    """``lr`` or ``alpha`` (Adam family), or None where there is none (AdaDelta)."""
+    names = hyperparameters(class_name)
+    if 'lr' in names:
+        return 'lr'
+    if 'alpha' in names:
+        return 'alpha'
+    return None
+
+
+def parse_option(text, class_name):
+    """``KEY=VALUE`` -> (key, value), checked against the optimizer's signature."""
+    key, sep, raw = text.partition('=')
+    key = key.strip().replace('-', '_')
+    if not sep or not key:
+        raise UsageError(f'--optimizer-arg {text!r} is not KEY=VALUE')
+    defaults = hyperparameters(class_name)
+    if key not in defaults:
+        raise UsageError(f'{class_name} has no argument {key!r}; '
+                         f'it takes: {", ".join(defaults)}')
+    return key, _convert(raw.strip(), defaults[key], f'--optimizer-arg {text!r}')
+
+
+def _convert(raw, default, where):
+    if isinstance(default, bool):
+        if raw.lower() not in ('true', 'false', '1', '0'):
+            raise UsageError(f'{where}: expected true or false')
+        return raw.lower() in ('true', '1')
+    try:
+        value = float(raw)
+    except ValueError:
+        raise UsageError(f'{where}: {raw!r} is not a number') from None
+    if not math.isfinite(value):
+        raise UsageError(f'{where}: {raw!r} is not a finite number')
+    return value
+
+
+def create(name, lr=None, options=()):
+    """A new optimizer: *name* from the registry, *lr* and ``KEY=VALUE`` *options*."""
+    class_name = resolve(name)
+    kwargs = dict(parse_option(option, class_name) for option in options)
+    if lr is not None:
+        lr_name = learning_rate_name(class_name)
+        if lr_name is None:
+            raise UsageError(f'{class_name} has no learning rate; leave out --lr '
+                             f'(it takes: {", ".join(hyperparameters(class_name))})')
+        kwargs[lr_name] = lr
+    return registry()[class_name](**kwargs)
+
+
+def setup(optimizer, model, weight_decay=0.0, grad_clip=None):
+    """Attach *optimizer* to *model* with weight decay and gradient clipping hooks."""
+    optimizer.setup(model)
+    if weight_decay:
+        optimizer.add_hook(optimizer_hooks.WeightDecay(weight_decay))
+    if grad_clip:
+        optimizer.add_hook(optimizer_hooks.GradientClipping(grad_clip))
+    return optimizer
+
+
+def from_args(args, model):
+    """The optimizer the command line asked for, set up on *model*."""
+    optimizer = create(args.optimizer, args.lr, args.optimizer_arg)
+    return setup(optimizer, model, args.weight_decay, args.grad_clip)
+
+
+def describe():
+    """One line per optimizer: name, aliases, learning-rate name, defaults."""
+    aliases = {}
+    for alias, class_name in ALIASES.items():
+        aliases.setdefault(class_name, []).append(alias)
+    lines = []
+    for class_name in registry():
+        defaults = ', '.join(f'{k}={v}' for k, v in hyperparameters(class_name).items())
+        lr_name = learning_rate_name(class_name) or '(none)'
+        alias_text = ','.join(aliases.get(class_name, [])) or '-'
+        lines.append(f'{class_name:22s} alias {alias_text:18s} --lr sets {lr_name:7s} {defaults}')
+    return '\n'.join(lines)
+
+
+class _ListOptimizers(argparse.Action):
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(describe())
+        parser.exit(0)
+
+
+def add_arguments(parser, default='sgd'):
+    """The optimizer flags shared by every training experiment."""
+    group = parser.add_argument_group('optimizer')
+    group.add_argument('--optimizer', default=default,
+                       help='any optimizer in chainer.optimizers, by class name or alias '
+                            '(case-insensitive); see --list-optimizers')
+    group.add_argument('--lr', type=positive_float, default=None,
+                       help="learning rate, passed as the optimizer's lr or alpha "
+                            "(default: the optimizer's own)")
+    group.add_argument('--optimizer-arg', action='append', default=[], metavar='KEY=VALUE',
+                       help='another constructor argument, e.g. momentum=0.8 (repeatable)')
+    group.add_argument('--weight-decay', type=nonnegative_float, default=0.0,
+                       help='L2 weight decay rate (optimizer hook WeightDecay)')
+    group.add_argument('--grad-clip', type=positive_float, default=None,
+                       help='clip the gradient L2 norm (optimizer hook GradientClipping)')
+    group.add_argument('--list-optimizers', action=_ListOptimizers,
+                       help='print every optimizer with its defaults and exit')
+
+
+def validate(args):
+    """Check the optimizer flags before any work starts (errors exit 2)."""
+    create(args.optimizer, args.lr, args.optimizer_arg)

@@ -1,0 +1,62 @@
+"""Every bad input exits 2 with one line on stderr and no traceback."""
+
+import importlib.util
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+BAD_INPUTS = {
+    'unknown optimizer': (['--optimizer', 'nope'], 'choose one of'),
+    'unknown optimizer-arg': (['--optimizer-arg', 'foo=1'], "no argument 'foo'"),
+    'malformed optimizer-arg': (['--optimizer', 'momentum', '--optimizer-arg', 'momentum'],
+                                'KEY=VALUE'),
+    'non-numeric optimizer-arg': (['--optimizer', 'momentum', '--optimizer-arg',
+                                   'momentum=abc'], 'not a number'),
+    'negative lr': (['--lr', '-1'], 'positive finite'),
+    'zero lr': (['--lr', '0'], 'positive finite'),
+    'nan lr': (['--lr', 'nan'], 'positive finite'),
+    'infinite lr': (['--lr', 'inf'], 'positive finite'),
+    'text lr': (['--lr', 'fast'], 'must be a number'),
+    'lr for adadelta': (['--optimizer', 'adadelta', '--lr', '0.1'], 'no learning rate'),
+    'zero epochs': (['--epochs', '0'], 'positive integer'),
+    'negative epochs': (['--epochs', '-3'], 'positive integer'),
+    'malformed units': (['--units', '3,x,1'], 'comma-separated integers'),
+    'too few units': (['--units', '3'], 'at least two'),
+    'units not 3..1': (['--units', '4,2,1'], 'must start with 3'),
+    'bad device': (['--device', 'tpu'], 'unknown --device'),
+}
+
+
+def _run(args, cwd=ROOT):
+    return subprocess.run([sys.executable, '-m', 'experiments.steps_regression', *args],
+                          cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def _assert_one_line_error(result, expected):
+    assert result.returncode == 2
+    assert 'Traceback' not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert expected in lines[0]
+
+
+@pytest.mark.parametrize('case', sorted(BAD_INPUTS))
+def test_bad_flag_exits_2_with_one_line(case, tmp_path):
+    args, expected = BAD_INPUTS[case]
+    _assert_one_line_error(_run([*args, '--out', str(tmp_path / 'run')]), expected)
+
+
+@pytest.mark.skipif(importlib.util.find_spec('cupy') is not None, reason='CuPy is installed')
+def test_gpu_without_cupy_says_how_to_install(tmp_path):
+    _assert_one_line_error(_run(['--device', '0', '--out', str(tmp_path / 'run')]),
+                           "pip install -e '.[gpu]'")
+
+
+def test_out_that_is_a_file(tmp_path):
+    target = tmp_path / 'taken'
+    target.write_text('not a folder')
+    _assert_one_line_error(_run(['--out', str(target)]), 'is a file')
+    assert target.read_text() == 'not a folder'

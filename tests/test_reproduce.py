@@ -1,0 +1,19 @@
+from experiments.registry import EXPERIMENTS
+
+
+def test_reproduce_writes_the_table(run, tmp_path):
+    result = run('experiments.reproduce', '--only', 'steps_regression_blog',
+                 '--only', 'steps_regression', '--results', tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    table = (tmp_path / 'README.md').read_text()
+    assert '| `steps_regression_blog` | STEP 4 loss as printed in the post | 19.60489845275879 ' \
+           '| 19.60489845275879 | exact | pass |' in table
+    assert '9.60805892944336' in table
+    assert (tmp_path / 'steps_regression' / 'loss.png').exists()
+    assert '3/3 targets met' in result.stdout
+
+
+def test_every_registered_target_names_a_known_kind():
+    for experiment in EXPERIMENTS:
+        for target in experiment.targets:
+            assert target.kind in ('close', 'at_least', 'at_most')
