@@ -10,7 +10,7 @@ import argparse
 import math
 import sys
 
-from netlib.errors import UsageError
+from netlib.errors import Diverged, UsageError
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -64,10 +64,10 @@ def add_run_arguments(parser, out_default, seed_default=0):
 
 
 def run_main(main, argv=None):
-    """Call ``main(argv)``; turn a UsageError into one line and its exit code."""
+    """Call ``main(argv)``; turn a UsageError or Diverged into one line and its exit code."""
     try:
         main(argv)
-    except UsageError as error:
+    except (UsageError, Diverged) as error:
         prog = argparse.ArgumentParser().prog
         print(f'{prog}: error: {error}', file=sys.stderr)
         sys.exit(error.exit_code)

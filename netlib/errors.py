@@ -1,7 +1,8 @@
-"""Errors a user can cause and fix: bad flags, missing or corrupt files.
+"""Errors a user can cause and fix: bad flags, missing or corrupt files, divergence.
 
 The command-line entry point (:func:`netlib.cli.run_main`) turns a
-:class:`UsageError` into one line on stderr and exit code 2, never a traceback.
+:class:`UsageError` into one line on stderr and exit code 2, and
+:class:`Diverged` into one line and exit code 3, never a traceback.
 """
 
 
@@ -13,3 +14,9 @@ class UsageError(Exception):
 
 class DataError(UsageError):
     """A data or weight file that is missing, corrupt or of the wrong shape."""
+
+
+class Diverged(Exception):
+    """The training loss became NaN or infinite."""
+
+    exit_code = 3

@@ -1,0 +1,177 @@
+"""Training with Chainer's ``Trainer`` and its standard extensions, resumable and guarded.
+
+Every training experiment goes through :func:`train`, so all of them get the
+same flags (Chainer's MNIST example's ``--batchsize``, ``--epoch``,
+``--frequency``, ``--resume``), the same run-folder files (``log``, ``args``,
+``loss.png``, ``accuracy.png``, snapshots) and the same guarantees:
+
+* a snapshot holds the model, the optimizer, the iterators, the log *and*
+  NumPy's global random state (shuffling and dropout draw from it), so a run
+  resumed from it ends bit-identical to an uninterrupted one on the CPU;
+* a NaN or infinite loss stops the run with :class:`Diverged` before anything
+  non-finite is snapshotted; the log up to that point is written.
+"""
+
+import math
+
+import numpy as np
+from chainer import iterators, serializers, training
+from chainer.training import extensions
+
+from netlib import cli, plots, runs
+from netlib.errors import Diverged, UsageError
+
+
+def add_arguments(parser, batchsize, epoch):
+    """The training flags of Chainer's ``train_mnist.py``, plus data subsets."""
+    group = parser.add_argument_group('training')
+    group.add_argument('--batchsize', '-b', type=cli.positive_int, default=batchsize,
+                       help='number of examples in each mini-batch')
+    group.add_argument('--epoch', '-e', type=cli.positive_int, default=epoch,
+                       help='number of sweeps over the training data')
+    group.add_argument('--frequency', '-f', type=cli.positive_int, default=1,
+                       help='take a snapshot every this many epochs')
+    group.add_argument('--resume', '-r', nargs='?', const='auto', default=None,
+                       metavar='SNAPSHOT',
+                       help='continue from SNAPSHOT, or without a value from the latest '
+                            'snapshot in --out')
+    group.add_argument('--noprogress', action='store_true',
+                       help='no progress bar (for logs that are read later)')
+
+
+def add_data_arguments(parser):
+    """``--data-dir`` and the subset sizes tests use to stay fast."""
+    group = parser.add_argument_group('data')
+    group.add_argument('--data-dir', default=None,
+                       help='folder holding mnist/ (default: $NETLIB_DATA_DIR, else the '
+                            'per-user cache, downloading when online)')
+    group.add_argument('--train-size', type=cli.positive_int, default=None,
+                       help='use only the first N training examples')
+    group.add_argument('--test-size', type=cli.positive_int, default=None,
+                       help='use only the first N test examples')
+
+
+class DivergenceGuard(training.Extension):
+    """Stop at the first iteration whose reported loss is not finite.
+
+    It runs before the writers (evaluator, snapshot) of the same iteration, so
+    the last snapshot on disk is always a finite one.
+    """
+
+    trigger = 1, 'iteration'
+    priority = training.PRIORITY_WRITER + 1
+
+    def __init__(self, key='main/loss'):
+        self.key = key
+
+    def __call__(self, trainer):
+        value = trainer.observation.get(self.key)
+        if value is None:
+            return
+        value = float(getattr(value, 'array', value))
+        if not math.isfinite(value):
+            raise Diverged(f'{self.key} became {value} at iteration '
+                           f'{trainer.updater.iteration}; the run folder keeps the log and '
+                           'the last finite snapshot (try a lower --lr or --grad-clip)')
+
+
+class RandomStateSnapshot(training.Extension):
+    """Puts NumPy's global random state into every trainer snapshot.
+
+    Chainer's ``snapshot`` saves what the trainer serializes; the global
+    RandomState (used by ``SerialIterator``'s shuffle and by ``F.dropout``) is
+    not part of it, and without it a resumed run draws different batches.
+    """
+
+    trigger = 1, 'epoch'
+    name = 'random_state'
+
+    def __call__(self, trainer):
+        pass  # all the work is in serialize()
+
+    def serialize(self, serializer):
+        kind, keys, position, has_gauss, cached = np.random.get_state()
+        keys = serializer('keys', keys)
+        position = serializer('position', int(position))
+        has_gauss = serializer('has_gauss', int(has_gauss))
+        cached = serializer('cached_gaussian', float(cached))
+        np.random.set_state((kind, keys, position, has_gauss, cached))
+
+
+class PlotLog(training.Extension):
+    """Loss and accuracy curves from the LogReport, redrawn every epoch.
+
+    Used instead of ``PlotReport`` because PlotReport writes its PNG in place
+    (a kill mid-write leaves a broken file) and draws no title or axis label;
+    this one goes through :mod:`netlib.plots` (atomic, titled, log scale when
+    the loss spans decades).
+    """
+
+    trigger = 1, 'epoch'
+    priority = training.PRIORITY_READER
+
+    def __init__(self, title):
+        self.title = title
+
+    def __call__(self, trainer):
+        log = trainer.get_extension('LogReport').log
+        out = trainer.out
+        plots.plot_log(f'{out}/loss.png', log, ['main/loss', 'validation/main/loss'],
+                       title=f'{self.title}: loss', ylabel='loss')
+        if any('main/accuracy' in record for record in log):
+            plots.plot_log(f'{out}/accuracy.png', log,
+                           ['main/accuracy', 'validation/main/accuracy'],
+                           title=f'{self.title}: accuracy', ylabel='accuracy')
+
+
+def build_trainer(model, optimizer, train_data, test_data, args, out, device, title):
+    """A Trainer with Evaluator, LogReport, PrintReport, ProgressBar, plots and snapshots."""
+    train_iter = iterators.SerialIterator(train_data, args.batchsize)
+    test_iter = iterators.SerialIterator(test_data, args.batchsize, repeat=False, shuffle=False)
+    updater = training.updaters.StandardUpdater(train_iter, optimizer, device=device)
+    trainer = training.Trainer(updater, (args.epoch, 'epoch'), out=str(out))
+    trainer.extend(DivergenceGuard())
+    trainer.extend(extensions.Evaluator(test_iter, model, device=device))
+    trainer.extend(extensions.LogReport())
+    trainer.extend(PlotLog(title))
+    trainer.extend(RandomStateSnapshot())
+    trainer.extend(extensions.snapshot(filename='snapshot_epoch_{.updater.epoch}',
+                                       n_retains=2, autoload=args.resume == 'auto'),
+                   trigger=(args.frequency, 'epoch'))
+    columns = ['epoch', 'main/loss', 'validation/main/loss']
+    if getattr(model, 'compute_accuracy', False):
+        columns += ['main/accuracy', 'validation/main/accuracy']
+    trainer.extend(extensions.PrintReport(columns + ['elapsed_time']))
+    if not args.noprogress:
+        trainer.extend(extensions.ProgressBar())
+    if args.resume not in (None, 'auto'):
+        try:
+            serializers.load_npz(args.resume, trainer)
+        except (OSError, KeyError, ValueError) as error:
+            raise UsageError(f'cannot resume from {args.resume}: {error}') from None
+    return trainer
+
+
+def train(model, optimizer, train_data, test_data, args, out, device, title):
+    """Run the trainer; return the LogReport records. Raises Diverged (exit 3)."""
+    trainer = build_trainer(model, optimizer, train_data, test_data, args, out, device, title)
+    try:
+        trainer.run()
+    except Diverged:
+        log = trainer.get_extension('LogReport').log
+        runs.save_log(out, log)
+        raise
+    return trainer.get_extension('LogReport').log
+
+
+def prepare_out(args):
+    """The run folder: reused when resuming, else new (see :func:`runs.prepare`)."""
+    return runs.prepare(args.out, resume=args.resume is not None)
+
+
+def final_metrics(log):
+    """The last epoch's numbers, with Chainer's keys made readable."""
+    last = log[-1]
+    names = {'main/loss': 'train_loss', 'validation/main/loss': 'test_loss',
+             'main/accuracy': 'train_accuracy', 'validation/main/accuracy': 'test_accuracy'}
+    return {name: last[key] for key, name in names.items() if key in last}
