@@ -30,7 +30,7 @@ import time
 import chainer.functions as F
 import numpy as np
 
-from netlib import cli, optimizers, plots, runs, steps
+from netlib import cli, optimizers, plots, runs, steps, training
 from netlib.device import get_device, to_numpy
 from netlib.networks import MLP, parse_units
 from netlib.seed import set_seed
@@ -57,6 +57,7 @@ def parse_args(argv):
     parser.add_argument('--epochs', type=cli.positive_int, default=None,
                         help='STEP 5: train this many updates on the example (default: none)')
     optimizers.add_arguments(parser, default='sgd')
+    training.add_snapshot_arguments(parser, frequency=1000)
     cli.add_run_arguments(parser, out_default='runs/steps_regression', seed_default=POST_SEED)
     args = parser.parse_args(argv)
     args.units = parse_units(args.units)
@@ -134,27 +135,50 @@ def _cell_step4(ns):
     return f'STEP 4 loss (損失関数), mean squared error: {steps.show(ns["loss"])}'
 
 
-def train(model, args, device):
-    """STEP 5, repeated: one update per epoch on the single example."""
+def train(model, args, device, out):
+    """STEP 5, repeated: one update per epoch on the single example.
+
+    The loop stays hand-written so each step is visible; it snapshots every
+    ``--frequency`` epochs (``--resume`` continues bit-identically) and stops
+    with exit code 3 when the loss diverges.
+    """
     x, t = post_data(device.xp)
     optimizer = optimizers.from_args(args, model)
-    report_every = max(1, args.epochs // 10)
-    log = []
-    for epoch in range(1, args.epochs + 1):
-        loss = steps.loss(model(x), t)
-        steps.update(optimizer, loss)
-        log.append({'epoch': epoch, 'iteration': epoch, 'main/loss': float(loss.array)})
-        if epoch % report_every == 0 or epoch == args.epochs:
-            print(f'STEP 5 update, epoch {epoch:5d}: loss {float(loss.array):.6g}')
+    snapshot = training.LoopSnapshot(model, optimizer)
+    start = snapshot.resume(out, args.resume)
+    log = [record for record in _earlier_log(out) if record['epoch'] <= start]
+    if start:
+        print(f'resumed from the snapshot at epoch {start}')
+    log_every, report_every = max(1, args.epochs // 1000), max(1, args.epochs // 10)
+    try:
+        for epoch in range(start + 1, args.epochs + 1):
+            loss = steps.loss(model(x), t)
+            training.check_loss(loss, epoch)
+            steps.update(optimizer, loss)
+            if epoch % log_every == 0:
+                log.append({'epoch': epoch, 'iteration': epoch, 'main/loss': float(loss.array)})
+            if epoch % report_every == 0 or epoch == args.epochs:
+                print(f'STEP 5 update, epoch {epoch:5d}: loss {float(loss.array):.6g}')
+            if epoch % args.frequency == 0:
+                training.check_params(model, epoch)
+                runs.save_log(out, log)
+                snapshot.save(out, epoch)
+    finally:
+        runs.save_log(out, log)
     final_loss = float(steps.loss(model(x), t).array)
     print(f'loss after {args.epochs} updates with {type(optimizer).__name__}: {final_loss:.6g}')
     return log, final_loss
 
 
+def _earlier_log(out):
+    path = out / 'log'
+    return runs.read_json(path) if path.exists() else []
+
+
 def main(argv=None):
     args = parse_args(argv)
     device = get_device(args.device)
-    out = runs.prepare(args.out)
+    out = runs.prepare(args.out, resume=args.resume is not None)
     runs.save_args(out, args)
     if args.replay_blog:
         metrics = {'loss': replay_blog()}
@@ -163,9 +187,8 @@ def main(argv=None):
         metrics = {'loss': loss}
     if args.epochs:
         started = time.perf_counter()
-        log, metrics['final_loss'] = train(model, args, device)
+        log, metrics['final_loss'] = train(model, args, device, out)
         print(f'trained in {time.perf_counter() - started:.2f} s')
-        runs.save_log(out, log)
         plots.plot_log(out / 'loss.png', log, ['main/loss'], ylabel='mean squared error',
                        title=f'case-k 3-2-1 net: training loss ({args.optimizer})')
     runs.save_metrics(out, metrics)

@@ -13,11 +13,20 @@ import sys
 from netlib.errors import Diverged, UsageError
 
 
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows ``(default: X)`` unless the default is None (then the help says it)."""
+
+    def _get_help_string(self, action):
+        if action.default is None:
+            return action.help
+        return super()._get_help_string(action)
+
+
 class ArgumentParser(argparse.ArgumentParser):
     """argparse with one-line errors and defaults shown in ``--help``."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault('formatter_class', argparse.ArgumentDefaultsHelpFormatter)
+        kwargs.setdefault('formatter_class', _HelpFormatter)
         super().__init__(*args, **kwargs)
 
     def error(self, message):
@@ -53,14 +62,15 @@ def _number(text, kind, what):
 
 
 def add_run_arguments(parser, out_default, seed_default=0):
-    """``--device``, ``--out`` and ``--seed``: the flags every experiment has."""
+    """``--device``, ``--out`` and ``--seed`` (unless *seed_default* is None)."""
     parser.add_argument('--device', '-d', default='-1',
                         help='-1 or @numpy for the CPU; 0 or @cupy:0 for the first GPU')
     parser.add_argument('--out', '-o', default=out_default,
                         help='run folder; an earlier, non-empty one is never overwritten '
                              '(a numbered sibling is made instead)')
-    parser.add_argument('--seed', type=int, default=seed_default,
-                        help='seed of every random stream (same seed, same numbers on CPU)')
+    if seed_default is not None:
+        parser.add_argument('--seed', type=int, default=seed_default,
+                            help='seed of every random stream (same seed, same numbers on CPU)')
 
 
 def run_main(main, argv=None):

@@ -143,7 +143,9 @@ def describe():
     return '\n'.join(lines)
 
 
-class _ListOptimizers(argparse.Action):
+class ListOptimizers(argparse.Action):
+    """``--list-optimizers``: print the registry and exit, like ``--help``."""
+
     def __init__(self, option_strings, dest, **kwargs):
         super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
 
@@ -152,13 +154,13 @@ class _ListOptimizers(argparse.Action):
         parser.exit(0)
 
 
-def add_arguments(parser, default='sgd'):
+def add_arguments(parser, default='sgd', lr_default=None):
     """The optimizer flags shared by every training experiment."""
     group = parser.add_argument_group('optimizer')
     group.add_argument('--optimizer', default=default,
                        help='any optimizer in chainer.optimizers, by class name or alias '
                             '(case-insensitive); see --list-optimizers')
-    group.add_argument('--lr', type=positive_float, default=None,
+    group.add_argument('--lr', type=positive_float, default=lr_default,
                        help="learning rate, passed as the optimizer's lr or alpha "
                             "(default: the optimizer's own)")
     group.add_argument('--optimizer-arg', action='append', default=[], metavar='KEY=VALUE',
@@ -167,7 +169,7 @@ def add_arguments(parser, default='sgd'):
                        help='L2 weight decay rate (optimizer hook WeightDecay)')
     group.add_argument('--grad-clip', type=positive_float, default=None,
                        help='clip the gradient L2 norm (optimizer hook GradientClipping)')
-    group.add_argument('--list-optimizers', action=_ListOptimizers,
+    group.add_argument('--list-optimizers', action=ListOptimizers,
                        help='print every optimizer with its defaults and exit')
 
 

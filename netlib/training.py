@@ -13,13 +13,15 @@ same flags (Chainer's MNIST example's ``--batchsize``, ``--epoch``,
 """
 
 import math
+import zipfile
+from pathlib import Path
 
 import numpy as np
 from chainer import iterators, serializers, training
 from chainer.training import extensions
 
 from netlib import cli, plots, runs
-from netlib.errors import Diverged, UsageError
+from netlib.errors import DataError, Diverged
 
 
 def add_arguments(parser, batchsize, epoch):
@@ -29,14 +31,19 @@ def add_arguments(parser, batchsize, epoch):
                        help='number of examples in each mini-batch')
     group.add_argument('--epoch', '-e', type=cli.positive_int, default=epoch,
                        help='number of sweeps over the training data')
-    group.add_argument('--frequency', '-f', type=cli.positive_int, default=1,
-                       help='take a snapshot every this many epochs')
-    group.add_argument('--resume', '-r', nargs='?', const='auto', default=None,
-                       metavar='SNAPSHOT',
-                       help='continue from SNAPSHOT, or without a value from the latest '
-                            'snapshot in --out')
     group.add_argument('--noprogress', action='store_true',
                        help='no progress bar (for logs that are read later)')
+    add_snapshot_arguments(group, frequency=1)
+
+
+def add_snapshot_arguments(parser, frequency):
+    """``--frequency`` (epochs between snapshots) and ``--resume``."""
+    parser.add_argument('--frequency', '-f', type=cli.positive_int, default=frequency,
+                        help='take a snapshot every this many epochs')
+    parser.add_argument('--resume', '-r', nargs='?', const='auto', default=None,
+                        metavar='SNAPSHOT',
+                        help='continue from SNAPSHOT, or without a value from the latest '
+                             'snapshot in --out')
 
 
 def add_data_arguments(parser):
@@ -51,6 +58,20 @@ def add_data_arguments(parser):
                        help='use only the first N test examples')
 
 
+# A loss above this is treated like an infinite one: Adam with --lr 1e6 keeps
+# its loss finite (around 1e21) but has clearly left the problem behind.
+DIVERGENCE_LIMIT = 1e10
+
+
+def check_loss(value, iteration, key='main/loss'):
+    """Raise :class:`Diverged` for a NaN, infinite or exploded loss."""
+    value = float(getattr(value, 'array', value))
+    if not math.isfinite(value) or abs(value) > DIVERGENCE_LIMIT:
+        raise Diverged(f'{key} became {value:g} at iteration {iteration}; the run folder '
+                       'keeps the log and the last finite snapshot (try a lower --lr '
+                       'or --grad-clip)')
+
+
 class DivergenceGuard(training.Extension):
     """Stop at the first iteration whose reported loss is not finite.
 
@@ -61,18 +82,31 @@ class DivergenceGuard(training.Extension):
     trigger = 1, 'iteration'
     priority = training.PRIORITY_WRITER + 1
 
-    def __init__(self, key='main/loss'):
-        self.key = key
-
     def __call__(self, trainer):
-        value = trainer.observation.get(self.key)
-        if value is None:
-            return
-        value = float(getattr(value, 'array', value))
-        if not math.isfinite(value):
-            raise Diverged(f'{self.key} became {value} at iteration '
-                           f'{trainer.updater.iteration}; the run folder keeps the log and '
-                           'the last finite snapshot (try a lower --lr or --grad-clip)')
+        iteration = trainer.updater.iteration
+        if 'main/loss' in trainer.observation:
+            check_loss(trainer.observation['main/loss'], iteration)
+        if trainer.updater.is_new_epoch:  # the snapshot comes next: keep it finite
+            check_params(trainer.updater.get_optimizer('main').target, iteration)
+
+
+def check_params(model, iteration):
+    """Raise :class:`Diverged` if an update left a NaN or infinite parameter."""
+    for name, param in model.namedparams():
+        if not bool(param.device.xp.isfinite(param.array).all()):
+            raise Diverged(f'parameter {name} became non-finite at iteration {iteration}; '
+                           'the run folder keeps the log and the last finite snapshot '
+                           '(try a lower --lr or --grad-clip)')
+
+
+def serialize_random_state(serializer):
+    """Save or restore NumPy's global RandomState through a Chainer serializer."""
+    kind, keys, position, has_gauss, cached = np.random.get_state()
+    keys = serializer('keys', keys)
+    position = serializer('position', int(position))
+    has_gauss = serializer('has_gauss', int(has_gauss))
+    cached = serializer('cached_gaussian', float(cached))
+    np.random.set_state((kind, keys, position, has_gauss, cached))
 
 
 class RandomStateSnapshot(training.Extension):
@@ -90,12 +124,67 @@ class RandomStateSnapshot(training.Extension):
         pass  # all the work is in serialize()
 
     def serialize(self, serializer):
-        kind, keys, position, has_gauss, cached = np.random.get_state()
-        keys = serializer('keys', keys)
-        position = serializer('position', int(position))
-        has_gauss = serializer('has_gauss', int(has_gauss))
-        cached = serializer('cached_gaussian', float(cached))
-        np.random.set_state((kind, keys, position, has_gauss, cached))
+        serialize_random_state(serializer)
+
+
+def load_snapshot(path, target):
+    """``serializers.load_npz`` without pickles.
+
+    Chainer's own ``load_npz`` (and ``snapshot(autoload=True)``) open the file
+    with ``allow_pickle=True``; a snapshot named by ``--resume`` may come from
+    anywhere, and a pickled object array in it would run code.  Snapshots hold
+    only numbers and strings, so they load without pickles.
+    """
+    try:
+        with np.load(str(path), allow_pickle=False) as npz:
+            serializers.NpzDeserializer(npz).load(target)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
+        raise DataError(f'cannot resume from {path}: {error}') from None
+
+
+def latest_snapshot(out):
+    """The Trainer snapshot with the highest epoch in *out*, or None."""
+    found = sorted((int(path.name.rsplit('_', 1)[1]), path)
+                   for path in Path(out).glob('snapshot_epoch_*') if path.name[15:].isdigit())
+    return found[-1][1] if found else None
+
+
+class LoopSnapshot:
+    """Snapshot of a hand-written training loop: model, optimizer, epoch, random state.
+
+    For experiments whose loop must stay visible (no Trainer); written to
+    ``snapshot`` in the run folder through a temporary file, like Trainer's.
+    """
+
+    FILE = 'snapshot'
+
+    def __init__(self, model, optimizer):
+        self.model, self.optimizer, self.epoch = model, optimizer, 0
+
+    def serialize(self, serializer):
+        self.model.serialize(serializer['model'])
+        self.optimizer.serialize(serializer['optimizer'])
+        self.epoch = serializer('epoch', self.epoch)
+        serialize_random_state(serializer['random_state'])
+
+    def save(self, out, epoch):
+        self.epoch = epoch
+        with runs.atomic_path(Path(out) / self.FILE) as tmp:
+            serializers.save_npz(tmp, self)
+
+    def load(self, path):
+        """Restore from the snapshot file *path*; the epoch it was taken at."""
+        load_snapshot(path, self)
+        return self.epoch
+
+    def resume(self, out, resume):
+        """Apply ``--resume`` (``'auto'``: this run folder's snapshot); the start epoch."""
+        if resume is None:
+            return 0
+        path = Path(out) / self.FILE if resume == 'auto' else Path(resume)
+        if resume == 'auto' and not path.exists():
+            return 0  # nothing to resume yet: start from the beginning
+        return self.load(path)
 
 
 class PlotLog(training.Extension):
@@ -135,8 +224,7 @@ def build_trainer(model, optimizer, train_data, test_data, args, out, device, ti
     trainer.extend(extensions.LogReport())
     trainer.extend(PlotLog(title))
     trainer.extend(RandomStateSnapshot())
-    trainer.extend(extensions.snapshot(filename='snapshot_epoch_{.updater.epoch}',
-                                       n_retains=2, autoload=args.resume == 'auto'),
+    trainer.extend(extensions.snapshot(filename='snapshot_epoch_{.updater.epoch}', n_retains=2),
                    trigger=(args.frequency, 'epoch'))
     columns = ['epoch', 'main/loss', 'validation/main/loss']
     if getattr(model, 'compute_accuracy', False):
@@ -144,11 +232,10 @@ def build_trainer(model, optimizer, train_data, test_data, args, out, device, ti
     trainer.extend(extensions.PrintReport(columns + ['elapsed_time']))
     if not args.noprogress:
         trainer.extend(extensions.ProgressBar())
-    if args.resume not in (None, 'auto'):
-        try:
-            serializers.load_npz(args.resume, trainer)
-        except (OSError, KeyError, ValueError) as error:
-            raise UsageError(f'cannot resume from {args.resume}: {error}') from None
+    snapshot = latest_snapshot(out) if args.resume == 'auto' else args.resume
+    if snapshot is not None:
+        load_snapshot(snapshot, trainer)
+        print(f'resumed from {snapshot} at epoch {trainer.updater.epoch}')
     return trainer
 
 
