@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,3 +17,17 @@ def run_module(module, *args, cwd=None):
 @pytest.fixture
 def run():
     return run_module
+
+
+@pytest.fixture(scope='session')
+def data_dir():
+    """The shared data folder (MNIST, the book's weights), or a skip where there is none.
+
+    ``$NETLIB_DATA_DIR`` when set (the Makefile sets it), else ``../shared/data``.
+    """
+    root = Path(os.environ.get('NETLIB_DATA_DIR') or ROOT.parent / 'shared' / 'data')
+    if not (root / 'mnist').is_dir() or not (root / 'dlfs').is_dir():
+        if os.environ.get('CI'):  # CI has ../shared beside the clone: never skip there
+            pytest.fail(f'MNIST and the book weights are missing from {root}')
+        pytest.skip(f'MNIST or the book weights not found in {root}')
+    return root

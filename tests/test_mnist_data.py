@@ -1,13 +1,12 @@
 """MNIST loading against the real files, plus every refusal of a bad file.
 
-The data live outside the repository (``../shared/data`` or ``$NETLIB_DATA_DIR``);
-tests that need them are skipped where they are absent. Corrupt files are written to
-``tmp_path``, never next to the real data.
+The data live outside the repository (``../shared/data`` or ``$NETLIB_DATA_DIR``: the
+``data_dir`` fixture of conftest.py); tests that need them are skipped where they are
+absent. Corrupt files are written to ``tmp_path``, never next to the real data.
 """
 
 import gzip
 import io
-import os
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -24,24 +23,14 @@ TEST_IMAGES, TEST_LABELS = "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"
 
 
 @pytest.fixture(scope="module")
-def data_root():
-    """The shared data folder, or a skip where this machine has none."""
-    root = Path(os.environ.get("NETLIB_DATA_DIR")
-                or Path(__file__).resolve().parents[2] / "shared" / "data")
-    if not (root / "mnist").is_dir():
-        pytest.skip(f"MNIST data not found in {root}")
-    return root
+def train(data_dir):
+    return load_mnist(data_dir, "train")
 
 
 @pytest.fixture(scope="module")
-def train(data_root):
-    return load_mnist(data_root, "train")
-
-
-@pytest.fixture(scope="module")
-def test_labels_raw(data_root):
+def test_labels_raw(data_dir):
     """Uncompressed bytes of the real test-label file."""
-    return gzip.decompress((data_root / "mnist" / f"{TEST_LABELS}.gz").read_bytes())
+    return gzip.decompress((data_dir / "mnist" / f"{TEST_LABELS}.gz").read_bytes())
 
 
 def idx_bytes(array, magic):
@@ -50,7 +39,7 @@ def idx_bytes(array, magic):
     return magic.to_bytes(4, "big") + dims + np.asarray(array, np.uint8).tobytes()
 
 
-def mnist_dir(tmp_path, data_root, **files):
+def mnist_dir(tmp_path, data_dir, **files):
     """A ``tmp_path/mnist`` holding ``files`` (name -> bytes) and links to the rest."""
     folder = tmp_path / "mnist"
     folder.mkdir()
@@ -58,7 +47,7 @@ def mnist_dir(tmp_path, data_root, **files):
         (folder / name).write_bytes(data)
     for name in (TEST_IMAGES, TEST_LABELS):
         if name not in files and f"{name}.gz" not in files:
-            (folder / f"{name}.gz").symlink_to(data_root / "mnist" / f"{name}.gz")
+            (folder / f"{name}.gz").symlink_to(data_dir / "mnist" / f"{name}.gz")
     return folder
 
 
@@ -74,26 +63,26 @@ def test_train_shapes_labels_and_pixel_statistics(train):
     assert round(float(x.std(dtype=np.float64)), 4) == 0.3081
 
 
-def test_test_split_image_shape_raw_pixels_and_limit(data_root):
-    x, t = load_mnist(data_root, "test")
+def test_test_split_image_shape_raw_pixels_and_limit(data_dir):
+    x, t = load_mnist(data_dir, "test")
     assert x.shape == (10000, 784) and t.shape == (10000,)
-    images, labels = load_mnist(data_root, "test", scale=False, shape="image", limit=7)
+    images, labels = load_mnist(data_dir, "test", scale=False, shape="image", limit=7)
     assert images.shape == (7, 1, 28, 28) and images.dtype == np.uint8
     assert images.flags.writeable
     np.testing.assert_array_equal(images.reshape(7, 784) / np.float32(255), x[:7])
     np.testing.assert_array_equal(labels, t[:7])
 
 
-def test_get_mnist_gives_chainer_tuple_datasets(data_root):
-    train, test = get_mnist(data_root, limit=3)
+def test_get_mnist_gives_chainer_tuple_datasets(data_dir):
+    train, test = get_mnist(data_dir, limit=3)
     assert len(train) == len(test) == 3
     image, label = train[0]
     assert image.shape == (784,) and int(label) == 5
 
 
-def test_files_directly_in_data_dir_are_accepted(tmp_path, data_root):
+def test_files_directly_in_data_dir_are_accepted(tmp_path, data_dir):
     for name in (TEST_IMAGES, TEST_LABELS):
-        (tmp_path / f"{name}.gz").symlink_to(data_root / "mnist" / f"{name}.gz")
+        (tmp_path / f"{name}.gz").symlink_to(data_dir / "mnist" / f"{name}.gz")
     x, _ = load_mnist(tmp_path, "test", limit=2, download=False)
     assert x.shape == (2, 784)
 
@@ -118,40 +107,40 @@ def test_bad_options_are_usage_errors(tmp_path, options):
 
 # ---- refusals ----
 
-def test_truncated_idx_is_refused(tmp_path, data_root, test_labels_raw):
-    mnist_dir(tmp_path, data_root, **{TEST_LABELS: test_labels_raw[:-5]})
+def test_truncated_idx_is_refused(tmp_path, data_dir, test_labels_raw):
+    mnist_dir(tmp_path, data_dir, **{TEST_LABELS: test_labels_raw[:-5]})
     with pytest.raises(DataError, match="truncated"):
         load_mnist(tmp_path, "test", verify=False, download=False)
 
 
-def test_wrong_magic_number_is_refused(tmp_path, data_root, test_labels_raw):
+def test_wrong_magic_number_is_refused(tmp_path, data_dir, test_labels_raw):
     bad = (0x00000802).to_bytes(4, "big") + test_labels_raw[4:]
-    mnist_dir(tmp_path, data_root, **{TEST_LABELS: bad})
+    mnist_dir(tmp_path, data_dir, **{TEST_LABELS: bad})
     with pytest.raises(DataError, match="magic number 0x00000802"):
         load_mnist(tmp_path, "test", verify=False, download=False)
 
 
-def test_changed_pixel_fails_the_checksum(tmp_path, data_root):
+def test_changed_pixel_fails_the_checksum(tmp_path, data_dir):
     raw = bytearray(gzip.decompress(
-        (data_root / "mnist" / f"{TEST_IMAGES}.gz").read_bytes()))
+        (data_dir / "mnist" / f"{TEST_IMAGES}.gz").read_bytes()))
     raw[16 + 300] ^= 0xFF
     parse_idx(bytes(raw), "still a valid IDX file")
-    mnist_dir(tmp_path, data_root, **{TEST_IMAGES: bytes(raw)})
+    mnist_dir(tmp_path, data_dir, **{TEST_IMAGES: bytes(raw)})
     with pytest.raises(DataError, match=f"{TEST_IMAGES} has SHA-256 [0-9a-f]{{64}}, "
                                         "expected 0fa7898d"):
         load_mnist(tmp_path, "test", download=False)
 
 
-def test_truncated_gzip_is_refused(tmp_path, data_root):
-    gz = (data_root / "mnist" / f"{TEST_LABELS}.gz").read_bytes()
-    mnist_dir(tmp_path, data_root, **{f"{TEST_LABELS}.gz": gz[:len(gz) // 2]})
+def test_truncated_gzip_is_refused(tmp_path, data_dir):
+    gz = (data_dir / "mnist" / f"{TEST_LABELS}.gz").read_bytes()
+    mnist_dir(tmp_path, data_dir, **{f"{TEST_LABELS}.gz": gz[:len(gz) // 2]})
     with pytest.raises(DataError, match="not a valid gzip file"):
         load_mnist(tmp_path, "test", download=False)
 
 
-def test_image_and_label_counts_must_match(tmp_path, data_root, test_labels_raw):
+def test_image_and_label_counts_must_match(tmp_path, data_dir, test_labels_raw):
     labels = parse_idx(test_labels_raw, TEST_LABELS)[:-1]
-    mnist_dir(tmp_path, data_root, **{TEST_LABELS: idx_bytes(labels, 0x00000801)})
+    mnist_dir(tmp_path, data_dir, **{TEST_LABELS: idx_bytes(labels, 0x00000801)})
     with pytest.raises(DataError, match="10000 images but .* 9999 labels"):
         load_mnist(tmp_path, "test", verify=False, download=False)
 
@@ -173,9 +162,9 @@ def test_parse_idx_reads_big_endian_dimensions():
     np.testing.assert_array_equal(parse_idx(idx_bytes(array, 0x00000803), "x"), array)
 
 
-def test_labels_file_in_place_of_images_is_refused(tmp_path, data_root,
+def test_labels_file_in_place_of_images_is_refused(tmp_path, data_dir,
                                                    test_labels_raw):
-    mnist_dir(tmp_path, data_root, **{TEST_IMAGES: test_labels_raw})
+    mnist_dir(tmp_path, data_dir, **{TEST_IMAGES: test_labels_raw})
     with pytest.raises(DataError, match="expected 28x28 images"):
         load_mnist(tmp_path, "test", verify=False, download=False)
 
@@ -198,12 +187,12 @@ def serve_from(folder, calls):
     return urlopen
 
 
-def test_missing_files_are_downloaded_into_the_cache(tmp_path, data_root, monkeypatch):
+def test_missing_files_are_downloaded_into_the_cache(tmp_path, data_dir, monkeypatch):
     monkeypatch.delenv("NETLIB_DATA_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     calls = []
     monkeypatch.setattr(urllib.request, "urlopen",
-                        serve_from(data_root / "mnist", calls))
+                        serve_from(data_dir / "mnist", calls))
     x, t = load_mnist(split="test")
     assert [url for url, _ in calls] == [
         f"https://ossci-datasets.s3.amazonaws.com/mnist/{TEST_IMAGES}.gz",
@@ -211,7 +200,7 @@ def test_missing_files_are_downloaded_into_the_cache(tmp_path, data_root, monkey
     assert all(timeout == fetch.TIMEOUT_S for _, timeout in calls)
     cache = tmp_path / "netlib" / "mnist"
     assert sorted(p.name for p in cache.iterdir()) == [TEST_IMAGES, TEST_LABELS]
-    expected_x, expected_t = load_mnist(data_root, "test")
+    expected_x, expected_t = load_mnist(data_dir, "test")
     np.testing.assert_array_equal(x, expected_x)
     np.testing.assert_array_equal(t, expected_t)
     load_mnist(split="test", download=False)  # now served from the cache

@@ -20,19 +20,9 @@ BOOK_SHAPES = {"W1": (784, 50), "b1": (50,), "W2": (50, 100), "b2": (100,),
                "W3": (100, 10), "b3": (10,)}
 
 
-@pytest.fixture(scope="module")
-def data_root():
-    """The shared data folder, or a skip where this machine has none."""
-    root = Path(os.environ.get("NETLIB_DATA_DIR")
-                or Path(__file__).resolve().parents[2] / "shared" / "data")
-    if not (root / "dlfs").is_dir():
-        pytest.skip(f"book weights not found in {root}")
-    return root
-
-
-def test_book_npz_and_pkl_are_identical(data_root):
-    npz = load_weights(data_root / "dlfs" / "sample_weight.npz")
-    pkl = load_weights(data_root / "dlfs" / "sample_weight.pkl")
+def test_book_npz_and_pkl_are_identical(data_dir):
+    npz = load_weights(data_dir / "dlfs" / "sample_weight.npz")
+    pkl = load_weights(data_dir / "dlfs" / "sample_weight.pkl")
     assert {name: w.shape for name, w in npz.items()} == BOOK_SHAPES
     assert npz.keys() == pkl.keys()
     for name in npz:
@@ -40,25 +30,25 @@ def test_book_npz_and_pkl_are_identical(data_root):
         np.testing.assert_array_equal(npz[name], pkl[name])
 
 
-def test_book_weights_path_prefers_npz(data_root):
-    assert book_weights_path(data_root) == data_root / "dlfs" / "sample_weight.npz"
+def test_book_weights_path_prefers_npz(data_dir):
+    assert book_weights_path(data_dir) == data_dir / "dlfs" / "sample_weight.npz"
 
 
-def test_book_weights_path_refuses_a_changed_file(tmp_path, data_root):
+def test_book_weights_path_refuses_a_changed_file(tmp_path, data_dir):
     (tmp_path / "dlfs").mkdir()
-    data = bytearray((data_root / "dlfs" / "sample_weight.npz").read_bytes())
+    data = bytearray((data_dir / "dlfs" / "sample_weight.npz").read_bytes())
     data[-100] ^= 0xFF
     (tmp_path / "dlfs" / "sample_weight.npz").write_bytes(bytes(data))
     with pytest.raises(DataError, match="SHA-256 .* expected 4097a45e"):
         book_weights_path(tmp_path)
 
 
-def test_book_weights_are_downloaded_when_missing(tmp_path, data_root, monkeypatch):
+def test_book_weights_are_downloaded_when_missing(tmp_path, data_dir, monkeypatch):
     calls = []
 
     def urlopen(url, timeout):
         calls.append(url)
-        return io.BytesIO((data_root / "dlfs" / "sample_weight.pkl").read_bytes())
+        return io.BytesIO((data_dir / "dlfs" / "sample_weight.pkl").read_bytes())
     monkeypatch.setattr(urllib.request, "urlopen", urlopen)
     path = book_weights_path(tmp_path)
     assert calls == [BOOK_WEIGHTS_URL]

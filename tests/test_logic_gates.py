@@ -1,0 +1,66 @@
+import itertools
+import json
+
+import numpy as np
+import pytest
+
+from experiments import logic_gates
+from experiments.logic_gates import AND, EXPECTED, INPUTS, NAND, NAND_AS_POSTED, OR
+
+
+@pytest.fixture(scope='module')
+def default_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp('logic_gates') / 'run'
+    return out, logic_gates.main(['--out', str(out)])
+
+
+@pytest.mark.parametrize('gate, name', [(AND, 'and'), (OR, 'or'), (NAND, 'nand')])
+def test_truth_tables_are_exact(gate, name):
+    assert gate(INPUTS).tolist() == EXPECTED[name]
+
+
+def test_xor_is_and_of_or_and_nand():
+    assert logic_gates.xor_hidden(INPUTS).tolist() == [[0, 1], [1, 1], [1, 1], [1, 0]]
+    assert logic_gates.xor(INPUTS).tolist() == [0, 1, 1, 0]
+
+
+def test_nand_as_posted_fires_on_the_boundary():
+    """Flipping AND's signs keeps the total 0 at (1, 1), where ">= 0" fires."""
+    assert NAND_AS_POSTED.bias + np.dot([1, 1], NAND_AS_POSTED.weights) == 0
+    assert NAND_AS_POSTED(INPUTS).tolist() == [1, 1, 1, 1]
+
+
+def test_negated_is_not_for_every_input_including_the_boundary():
+    grid = np.array(list(itertools.product(np.linspace(-2, 2, 17), repeat=2)))
+    for gate in (AND, OR, NAND):
+        assert (gate.negated()(grid) == 1 - gate(grid)).all()
+
+
+def test_metrics_hold_exact_tables(default_run):
+    _, metrics = default_run
+    for name, table in EXPECTED.items():
+        assert metrics[f'{name}_table'] == table
+        assert metrics[f'{name}_table_ok'] == 1.0
+    assert metrics['nand_as_posted_table'] == [1, 1, 1, 1]
+
+
+def test_mlp_learns_xor_and_a_single_linear_layer_does_not(default_run):
+    _, metrics = default_run
+    assert metrics['xor_mlp_accuracy'] == 1.0
+    assert metrics['xor_linear_accuracy'] < 1.0
+
+
+def test_run_folder(default_run):
+    out, metrics = default_run
+    assert sorted(p.name for p in out.iterdir()) == [
+        'activations.png', 'args', 'metrics.json', 'xor_loss.png']
+    assert json.loads((out / 'metrics.json').read_text()) == metrics
+    assert json.loads((out / 'args').read_text())['optimizer'] == 'rmsprop'
+
+
+def test_unknown_optimizer_is_one_line_and_exit_2(run, tmp_path):
+    result = run('experiments.logic_gates', '--optimizer', 'bogus', '--out', tmp_path / 'run')
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "unknown optimizer 'bogus'" in result.stderr
+    assert not (tmp_path / 'run').exists()
