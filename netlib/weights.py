@@ -7,7 +7,6 @@ admits only the globals needed to rebuild numpy arrays, because a plain
 """
 
 import pickle
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -66,7 +65,12 @@ def load_weights(path):
 
 
 def _load_npz(path):
-    """Every array of an npz archive; object arrays fail since pickling is off."""
+    """Every array of an npz archive; object arrays fail since pickling is off.
+
+    A damaged zip raises many kinds of error (zipfile alone has BadZipFile,
+    NotImplementedError for unknown flags, RuntimeError for "encrypted"; the
+    fuzz tests found them), so all but our own refusal become one DataError.
+    """
     try:
         archive = np.load(path, allow_pickle=False)
         if not isinstance(archive, np.lib.npyio.NpzFile):
@@ -74,7 +78,9 @@ def _load_npz(path):
                             "an npz archive of named arrays")
         with archive:
             return {name: archive[name] for name in archive.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
+    except DataError:
+        raise
+    except Exception as err:  # noqa: BLE001 -- see docstring
         raise DataError(f"cannot load weight file {path} ({err})") from err
 
 

@@ -8,7 +8,6 @@ import io
 import os
 import pickle
 import urllib.request
-from pathlib import Path
 
 import numpy as np
 import pytest

@@ -43,6 +43,8 @@ def gunzip(data, name):
     ``gzip.BadGzipFile`` is an ``OSError``; a cut-off stream raises ``EOFError`` and a
     damaged one ``zlib.error``.
     """
+    if not data:
+        raise DataError(f"{name} is empty, not a gzip file")
     try:
         return gzip.decompress(data)
     except (EOFError, OSError, zlib.error) as err:

@@ -1,0 +1,128 @@
+"""Issue 6's guarantees: bit-exact resume after kill -9, divergence exit 3, safe loading."""
+
+import json
+import re
+import signal
+import subprocess
+import sys
+import time
+import tokenize
+
+import chainer.links as L
+import numpy as np
+import pytest
+
+from conftest import ROOT
+from netlib.errors import DataError
+from netlib.training import load_snapshot
+
+# Keys that legitimately differ between two runs: wall-clock times.
+TIMING_KEYS = re.compile(r'elapsed_time|LogReport/_log')
+
+KILLABLE_RUNS = {
+    'steps_regression': (['--epochs', '6000', '--frequency', '500', '--optimizer', 'adam'],
+                         'snapshot', 'snapshot'),
+    'mnist_mlp': (['--epoch', '3', '--unit', '100', '--train-size', '12000',
+                   '--test-size', '500', '--noprogress'],
+                  'snapshot_epoch_1', 'snapshot_epoch_3'),
+}
+
+
+def _command(name, out):
+    args, _, _ = KILLABLE_RUNS[name]
+    return [sys.executable, '-m', f'experiments.{name}', *args, '--out', str(out)]
+
+
+def _kill_after_first_snapshot(name, out):
+    """Start a run, kill -9 it shortly after its first snapshot appears."""
+    first = out / KILLABLE_RUNS[name][1]
+    process = subprocess.Popen(_command(name, out), cwd=ROOT, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not first.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.3)  # into the next epoch: the kill lands mid-epoch
+    if process.poll() is not None:
+        pytest.fail(f'{name} finished before it could be killed; make the run longer')
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+
+
+def _arrays(path):
+    with np.load(path, allow_pickle=False) as npz:
+        return {key: npz[key] for key in npz.files if not TIMING_KEYS.search(key)}
+
+
+@pytest.mark.parametrize('name', sorted(KILLABLE_RUNS))
+def test_kill_and_resume_ends_bit_identical(name, tmp_path):
+    whole, killed = tmp_path / 'whole', tmp_path / 'killed'
+    subprocess.run(_command(name, whole), cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    _kill_after_first_snapshot(name, killed)
+    subprocess.run(_command(name, killed) + ['--resume'], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    final = KILLABLE_RUNS[name][2]
+    expected, resumed = _arrays(whole / final), _arrays(killed / final)
+    assert expected.keys() == resumed.keys()
+    assert any('W' in key for key in expected)
+    for key in expected:
+        np.testing.assert_array_equal(resumed[key], expected[key], err_msg=key)
+    strip = [{k: v for k, v in r.items() if k != 'elapsed_time'}
+             for r in json.loads((whole / 'log').read_text())]
+    assert strip == [{k: v for k, v in r.items() if k != 'elapsed_time'}
+                     for r in json.loads((killed / 'log').read_text())]
+
+
+@pytest.mark.parametrize('name,args', [
+    ('steps_regression', ['--epochs', '100', '--lr', '1e6']),
+    ('mnist_mlp', ['--epoch', '2', '--unit', '50', '--train-size', '2000', '--test-size',
+                   '200', '--lr', '1e6', '--noprogress']),
+])
+def test_divergence_exits_3_with_a_readable_log(run, name, args, tmp_path):
+    out = tmp_path / 'run'
+    result = run(f'experiments.{name}', *args, '--out', out)
+    assert result.returncode == 3, result.stderr
+    assert 'Traceback' not in result.stderr
+    message = result.stderr.strip().splitlines()
+    assert len(message) == 1 and 'became' in message[0] and 'lower --lr' in message[0]
+    log = json.loads((out / 'log').read_text())
+    assert all(np.isfinite(record['main/loss']) for record in log)
+
+
+# Calls that unpickle whatever a file holds. netlib/weights.py reaches pickle
+# only through its RestrictedUnpickler; Chainer's load_npz opens with
+# allow_pickle=True, so netlib never calls it on a file a user names.
+UNSAFE_CALLS = re.compile(r'pickle\.loads?\(|allow_pickle\s*=\s*True|\bserializers\.load_npz\(|'
+                          r'np\.load\((?!.*allow_pickle\s*=\s*False)')
+
+
+def _code_lines(path):
+    """(line number, code) with strings and comments removed (docstrings may name calls)."""
+    code = {}
+    with tokenize.open(path) as handle:
+        for token in tokenize.generate_tokens(handle.readline):
+            if token.type not in (tokenize.STRING, tokenize.COMMENT):
+                code.setdefault(token.start[0], []).append(token.string)
+    return [(number, ''.join(parts)) for number, parts in sorted(code.items())]
+
+
+def test_source_has_no_unsafe_loading():
+    offenders = []
+    for path in sorted([*ROOT.glob('netlib/**/*.py'), *ROOT.glob('experiments/*.py')]):
+        for number, code in _code_lines(path):
+            if UNSAFE_CALLS.search(code):
+                offenders.append(f'{path.relative_to(ROOT)}:{number}: {code}')
+    assert offenders == []
+
+
+def test_source_scan_catches_an_unsafe_call():
+    assert UNSAFE_CALLS.search('weights = pickle.load(handle)')
+    assert UNSAFE_CALLS.search('np.load(path, allow_pickle=True)')
+    assert UNSAFE_CALLS.search('np.load(path)')
+    assert UNSAFE_CALLS.search('serializers.load_npz(path,trainer)')
+    assert not UNSAFE_CALLS.search('np.load(str(path),allow_pickle=False)')
+
+
+def test_a_pickled_snapshot_is_refused(tmp_path):
+    path = tmp_path / 'snapshot.npz'
+    np.savez(path, W=np.array([print], dtype=object), b=np.zeros(1, 'f'))
+    with pytest.raises(DataError, match='cannot resume'):
+        load_snapshot(path, L.Linear(1, 1))
