@@ -12,6 +12,7 @@ import math
 import chainer
 from chainer import optimizer_hooks
 
+from netlib import fast
 from netlib.cli import nonnegative_float, positive_float
 from netlib.errors import UsageError
 
@@ -35,12 +36,17 @@ ALIASES = {
 
 
 def registry():
-    """Class name -> optimizer class, for every optimizer Chainer ships."""
+    """Class name -> optimizer class, for every optimizer Chainer ships.
+
+    Where netlib has a faster drop-in subclass with the same results
+    (:mod:`netlib.fast`), the name maps to it.
+    """
     classes = {}
     for name in dir(chainer.optimizers):
         value = getattr(chainer.optimizers, name)
         if inspect.isclass(value) and issubclass(value, chainer.Optimizer):
             classes[name] = value
+    classes['Adam'] = fast.Adam
     return dict(sorted(classes.items()))
 
 

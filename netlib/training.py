@@ -16,11 +16,13 @@ import math
 from pathlib import Path
 
 import numpy as np
-from chainer import iterators, serializers, training
+from chainer import serializers, training
 from chainer.training import extensions
 
 from netlib import cli, plots, runs
 from netlib.errors import DataError, Diverged
+from netlib.fast import reuse_freed_memory
+from netlib.iterators import batch_iterator, converter_for
 
 
 def add_arguments(parser, batchsize, epoch):
@@ -214,12 +216,15 @@ class PlotLog(training.Extension):
 
 def build_trainer(model, optimizer, train_data, test_data, args, out, device, title):
     """A Trainer with Evaluator, LogReport, PrintReport, ProgressBar, plots and snapshots."""
-    train_iter = iterators.SerialIterator(train_data, args.batchsize)
-    test_iter = iterators.SerialIterator(test_data, args.batchsize, repeat=False, shuffle=False)
-    updater = training.updaters.StandardUpdater(train_iter, optimizer, device=device)
+    reuse_freed_memory()
+    train_iter = batch_iterator(train_data, args.batchsize)
+    test_iter = batch_iterator(test_data, args.batchsize, repeat=False, shuffle=False)
+    updater = training.updaters.StandardUpdater(train_iter, optimizer, device=device,
+                                                converter=converter_for(train_iter))
     trainer = training.Trainer(updater, (args.epoch, 'epoch'), out=str(out))
     trainer.extend(DivergenceGuard())
-    trainer.extend(extensions.Evaluator(test_iter, model, device=device))
+    trainer.extend(extensions.Evaluator(test_iter, model, device=device,
+                                        converter=converter_for(test_iter)))
     trainer.extend(extensions.LogReport())
     trainer.extend(PlotLog(title))
     trainer.extend(RandomStateSnapshot())

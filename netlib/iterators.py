@@ -1,0 +1,54 @@
+"""A SerialIterator for datasets of whole arrays that slices each batch at once.
+
+``chainer.iterators.SerialIterator`` returns a list of per-example tuples
+that ``concat_examples`` stacks again; for MNIST that costs about 1.1 ms per
+batch of 100 (0.66 s of an MLP epoch, measured with cProfile).  This iterator
+indexes the arrays with the batch's slice of the shuffled order and the
+converter only moves the arrays to the device.  It is a SerialIterator with
+another ``__next__``: the same order, the same batches, the same snapshot
+state.
+"""
+
+import chainer
+from chainer.datasets import TupleDataset
+from chainer.iterators import SerialIterator
+from chainer.iterators import _statemachine
+
+
+class ArrayIterator(SerialIterator):
+    """SerialIterator over a TupleDataset whose batches are ``array[indices]``.
+
+    Same state machine, shuffling, reset and serialization as SerialIterator
+    (it is one); only the batch is built differently.
+    """
+
+    def __init__(self, dataset, batch_size, repeat=True, shuffle=True):
+        super().__init__(dataset, batch_size, repeat, shuffle)
+        self.arrays = tuple(dataset._datasets)
+
+    def __next__(self):
+        self._previous_epoch_detail = self.epoch_detail
+        self._state, indices = _statemachine.iterator_statemachine(
+            self._state, self.batch_size, self.repeat, self.order_sampler, len(self.dataset))
+        if indices is None:
+            raise StopIteration
+        return tuple(array[indices] for array in self.arrays)
+
+    next = __next__
+
+
+@chainer.dataset.converter()
+def send_arrays(batch, device):
+    """The converter for :class:`ArrayIterator`: the batch is already stacked."""
+    return tuple(device.send(array) for array in batch)
+
+
+def batch_iterator(dataset, batch_size, repeat=True, shuffle=True):
+    """ArrayIterator for a TupleDataset of arrays, else Chainer's SerialIterator."""
+    if isinstance(dataset, TupleDataset):
+        return ArrayIterator(dataset, batch_size, repeat, shuffle)
+    return SerialIterator(dataset, batch_size, repeat, shuffle)
+
+
+def converter_for(iterator):
+    return send_arrays if isinstance(iterator, ArrayIterator) else chainer.dataset.concat_examples

@@ -1,0 +1,109 @@
+"""netlib.fast and netlib.iterators compute what Chainer computes, only faster."""
+
+import chainer
+import chainer.functions as F
+import chainer.links as L
+import numpy as np
+import pytest
+from chainer import gradient_check
+from chainer.datasets import TupleDataset
+
+from netlib import fast
+from netlib.iterators import ArrayIterator
+
+
+def _conv_and_grads(convolution, x, W, b, gy):
+    variables = [chainer.Variable(a) for a in (x, W, b)]
+    y = convolution(*variables)
+    y.grad = gy
+    y.backward()
+    return [y.array] + [v.grad for v in variables]
+
+
+def test_convolution_equals_chainers():
+    rng = np.random.RandomState(0)
+    x, W, b = (rng.randn(*shape).astype('f') for shape in ((4, 3, 9, 8), (5, 3, 3, 2), (5,)))
+    gy = rng.randn(4, 5, 7, 7).astype('f')
+    ours = _conv_and_grads(fast.convolution_2d, x, W, b, gy)
+    chainers = _conv_and_grads(F.convolution_2d, x, W, b, gy)
+    for mine, reference in zip(ours, chainers):
+        np.testing.assert_allclose(mine, reference, rtol=1e-5, atol=1e-5)
+
+
+def test_convolution_gradients_are_numerical_ones():
+    rng = np.random.RandomState(1)
+    x, W, b = (rng.randn(*shape) for shape in ((2, 2, 5, 5), (3, 2, 3, 3), (3,)))
+    gradient_check.check_backward(fast.convolution_2d, (x, W, b), rng.randn(2, 3, 3, 3),
+                                  dtype=np.float64, atol=1e-6, rtol=1e-5)
+
+
+def test_link_falls_back_to_chainer_for_stride_and_padding():
+    link = fast.Convolution2D(2, 3, 3, stride=2, pad=1)
+    x = np.random.RandomState(2).randn(1, 2, 6, 6).astype('f')
+    expected = F.convolution_2d(x, link.W, link.b, stride=2, pad=1).array
+    np.testing.assert_array_equal(link(x).array, expected)
+
+
+def test_max_pooling_equals_chainers_with_ties():
+    rng = np.random.RandomState(3)
+    x = rng.randint(0, 3, size=(2, 3, 6, 8)).astype('f')  # many ties in each window
+    gy = rng.randn(2, 3, 3, 4).astype('f')
+    results = []
+    for pool in (fast.max_pooling_2x2, lambda v: F.max_pooling_2d(v, 2)):
+        variable = chainer.Variable(x)
+        y = pool(variable)
+        y.grad = gy
+        y.backward()
+        results.append((y.array, variable.grad))
+    for ours, chainers in zip(*results):
+        np.testing.assert_array_equal(ours, chainers)
+
+
+def test_max_pooling_gradient_is_numerical():
+    x = np.random.RandomState(4).permutation(2 * 2 * 4 * 4).reshape(2, 2, 4, 4) / 10.0
+    gradient_check.check_backward(fast.max_pooling_2x2, x, np.ones((2, 2, 2, 2)),
+                                  dtype=np.float64)
+
+
+@pytest.mark.parametrize('options', [{}, {'amsgrad': True}, {'weight_decay_rate': 0.01}])
+def test_adam_is_bit_identical_to_chainers(options):
+    finals = []
+    for optimizer_class in (chainer.optimizers.Adam, fast.Adam):
+        np.random.seed(0)
+        model = chainer.ChainList(L.Linear(5, 4), L.Linear(4, 3))
+        optimizer = optimizer_class(**options)
+        optimizer.setup(model)
+        rng = np.random.RandomState(1)
+        for _ in range(5):
+            for param in model.params():
+                param.grad = rng.randn(*param.shape).astype('f')
+            optimizer.update()
+        finals.append([param.array.copy() for param in model.params()])
+    for ours, chainers in zip(*finals):
+        np.testing.assert_array_equal(ours, chainers)
+
+
+def test_array_iterator_gives_serial_iterators_batches():
+    dataset = TupleDataset(np.arange(46, dtype='f').reshape(23, 2), np.arange(23, dtype='i'))
+    walks = []
+    for iterator_class in (chainer.iterators.SerialIterator, ArrayIterator):
+        np.random.seed(5)
+        iterator = iterator_class(dataset, 5)
+        walk = []
+        for _ in range(12):
+            batch = iterator.next()
+            if iterator_class is chainer.iterators.SerialIterator:
+                batch = chainer.dataset.concat_examples(batch)
+            walk.append((batch, iterator.epoch, iterator.epoch_detail))
+        walks.append(walk)
+    for (ours, epoch, detail), (theirs, their_epoch, their_detail) in zip(walks[1], walks[0]):
+        assert (epoch, detail) == (their_epoch, their_detail)
+        for mine, reference in zip(ours, theirs):
+            np.testing.assert_array_equal(mine, reference)
+
+
+def test_array_iterator_stops_after_one_pass_without_repeat():
+    dataset = TupleDataset(np.arange(7, dtype='f'), np.arange(7, dtype='i'))
+    batches = list(ArrayIterator(dataset, 3, repeat=False, shuffle=False))
+    assert [len(batch[0]) for batch in batches] == [3, 3, 1]
+    np.testing.assert_array_equal(np.concatenate([b[1] for b in batches]), np.arange(7))
