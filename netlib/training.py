@@ -68,9 +68,8 @@ def check_loss(value, iteration, key='main/loss'):
     """Raise :class:`Diverged` for a NaN, infinite or exploded loss."""
     value = float(getattr(value, 'array', value))
     if not math.isfinite(value) or abs(value) > DIVERGENCE_LIMIT:
-        raise Diverged(f'{key} became {value:g} at iteration {iteration}; the run folder '
-                       'keeps the log and the last finite snapshot (try a lower --lr '
-                       'or --grad-clip)')
+        raise Diverged(f'{key} became {value:g} at iteration {iteration}: training '
+                       'diverged; try a lower --lr or --grad-clip')
 
 
 class DivergenceGuard(training.Extension):
@@ -95,9 +94,8 @@ def check_params(model, iteration):
     """Raise :class:`Diverged` if an update left a NaN or infinite parameter."""
     for name, param in model.namedparams():
         if not bool(param.device.xp.isfinite(param.array).all()):
-            raise Diverged(f'parameter {name} became non-finite at iteration {iteration}; '
-                           'the run folder keeps the log and the last finite snapshot '
-                           '(try a lower --lr or --grad-clip)')
+            raise Diverged(f'parameter {name} became non-finite at iteration {iteration}: '
+                           'training diverged; try a lower --lr or --grad-clip')
 
 
 def serialize_random_state(serializer):
@@ -200,21 +198,22 @@ class PlotLog(training.Extension):
     trigger = 1, 'epoch'
     priority = training.PRIORITY_READER
 
-    def __init__(self, title):
-        self.title = title
+    def __init__(self, title, loss_label='loss'):
+        self.title, self.loss_label = title, loss_label
 
     def __call__(self, trainer):
         log = trainer.get_extension('LogReport').log
         out = trainer.out
         plots.plot_log(f'{out}/loss.png', log, ['main/loss', 'validation/main/loss'],
-                       title=f'{self.title}: loss', ylabel='loss')
+                       title=f'{self.title}: loss', ylabel=self.loss_label)
         if any('main/accuracy' in record for record in log):
             plots.plot_log(f'{out}/accuracy.png', log,
                            ['main/accuracy', 'validation/main/accuracy'],
                            title=f'{self.title}: accuracy', ylabel='accuracy')
 
 
-def build_trainer(model, optimizer, train_data, test_data, args, out, device, title):
+def build_trainer(model, optimizer, train_data, test_data, args, out, device, title,
+                  loss_label='loss'):
     """A Trainer with Evaluator, LogReport, PrintReport, ProgressBar, plots and snapshots."""
     reuse_freed_memory()
     train_iter = batch_iterator(train_data, args.batchsize)
@@ -226,7 +225,7 @@ def build_trainer(model, optimizer, train_data, test_data, args, out, device, ti
     trainer.extend(extensions.Evaluator(test_iter, model, device=device,
                                         converter=converter_for(test_iter)))
     trainer.extend(extensions.LogReport())
-    trainer.extend(PlotLog(title))
+    trainer.extend(PlotLog(title, loss_label))
     trainer.extend(RandomStateSnapshot())
     trainer.extend(extensions.snapshot(filename='snapshot_epoch_{.updater.epoch}', n_retains=2),
                    trigger=(args.frequency, 'epoch'))
@@ -243,9 +242,11 @@ def build_trainer(model, optimizer, train_data, test_data, args, out, device, ti
     return trainer
 
 
-def train(model, optimizer, train_data, test_data, args, out, device, title):
+def train(model, optimizer, train_data, test_data, args, out, device, title,
+          loss_label='loss'):
     """Run the trainer; return the LogReport records. Raises Diverged (exit 3)."""
-    trainer = build_trainer(model, optimizer, train_data, test_data, args, out, device, title)
+    trainer = build_trainer(model, optimizer, train_data, test_data, args, out, device, title,
+                            loss_label)
     try:
         # Chainer prints its own traceback for any error in the loop by default;
         # netlib reports a divergence in one line instead.

@@ -1,0 +1,144 @@
+"""The concept experiments of issue 5, each run small, checked against its claim.
+
+Every claim is asserted on the numbers the script measured (seed 0), at
+settings small enough for the whole file to take well under three minutes
+on two cores; the registry checks the same claims at the default settings.
+"""
+
+import json
+
+import chainer
+import numpy as np
+import pytest
+
+from experiments import autoencoder, batch_norm, overfit_dropout, vanishing_gradient, weight_init
+from netlib import probes
+from netlib.networks import MLP, Classifier
+from netlib.regularized import BatchNormMLP, DropoutMLP
+from netlib.seed import set_seed
+
+
+def run_small(script, tmp_path, data_dir, *args):
+    """``script.main`` on the shared data into a fresh run folder; its metrics and folder."""
+    out = tmp_path / 'run'
+    metrics = script.main(['--data-dir', str(data_dir), '--out', str(out), *map(str, args)])
+    assert json.loads((out / 'metrics.json').read_text()) == metrics
+    return metrics, out
+
+
+def assert_plots(out, *names):
+    for name in names:
+        assert (out / name).read_bytes()[:8] == b'\x89PNG\r\n\x1a\n', name
+
+
+def test_vanishing_gradient(tmp_path, data_dir, capsys):
+    metrics, out = run_small(vanishing_gradient, tmp_path, data_dir, '--iterations', 20,
+                             '--train-size', 200, '--test-size', 100)
+    assert metrics['sigmoid_derivative_max'] == 0.25
+    assert metrics['relu_derivative_max'] == 1.0
+    assert metrics['sigmoid_grad_ratio'] < 1e-2
+    assert metrics['sigmoid_grad_ratio_trained'] < 1e-2
+    assert 1e-1 < metrics['relu_grad_ratio'] < 1e1
+    assert 1e-1 < metrics['tanh_grad_ratio'] < 1e1
+    assert len(metrics['sigmoid_grad_norms_init']) == 11  # 10 hidden layers + output
+    assert 'first-layer / last-layer (output layer) gradient norm' in capsys.readouterr().out
+    assert_plots(out, 'derivatives.png', 'gradient_norms.png', 'loss.png')
+
+
+def test_weight_init(tmp_path, data_dir):
+    metrics, out = run_small(weight_init, tmp_path, data_dir, '--iterations', 200,
+                             '--train-size', 1000, '--histogram-inputs', 200)
+    assert metrics['std001_final_loss'] > 2.0  # barely below ln 10 = 2.303: no learning
+    assert metrics['he_final_loss'] < metrics['xavier_final_loss'] < metrics['std001_final_loss']
+    spread = metrics['relu_he_activation_std']
+    assert max(spread) / min(spread) < 2  # He keeps relu activations alike over layers
+    assert metrics['relu_std001_activation_std'][-1] < 1e-4  # std 0.01 makes them vanish
+    assert_plots(out, 'activations_sigmoid.png', 'activations_relu.png', 'loss.png')
+
+
+def test_batch_norm(tmp_path, data_dir):
+    metrics, out = run_small(batch_norm, tmp_path, data_dir, '--scales', 3, '--epoch', 10,
+                             '--test-size', 100)
+    assert metrics['weight_scales'] == pytest.approx([1.0, 1e-2, 1e-4])
+    assert metrics['batchnorm_minus_plain_at_worst_scale'] > 0
+    assert metrics['batchnorm_accuracy_at_worst_scale'] > 0.2  # above chance (0.1)
+    assert metrics['scales_where_batchnorm_is_better'] >= 2
+    assert_plots(out, 'accuracy_grid.png', 'final_accuracy.png')
+
+
+def test_overfit_dropout(tmp_path, data_dir):
+    metrics, out = run_small(overfit_dropout, tmp_path, data_dir, '--epoch', 100,
+                             '--test-size', 500)
+    assert metrics['plain_train_accuracy'] > 0.95  # 300 images learnt by heart
+    assert metrics['dropout_gap_minus_plain_gap'] < 0
+    assert metrics['weight_decay_gap_minus_plain_gap'] < 0
+    assert_plots(out, 'accuracy.png', 'gap.png')
+
+
+def test_autoencoder(tmp_path, data_dir):
+    metrics, out = run_small(autoencoder, tmp_path, data_dir, '--epoch', 4,
+                             '--train-size', 5000, '--test-size', 500, '--noprogress')
+    assert metrics['mse_ratio'] < 0.5
+    assert metrics['mean_image_mse'] > 0.05  # the baseline is a real, poor answer
+    assert metrics['constant_code_units'] == 0  # leaky relu: no code unit dies
+    assert_plots(out, 'loss.png', 'mse_vs_mean_image.png', 'reconstructions.png')
+
+
+def test_gradient_norms_measure_without_changing_weights():
+    set_seed(0)
+    model = Classifier(MLP((4, 3, 2)))
+    before = [layer.W.array.copy() for layer in model.predictor]
+    x, t = np.ones((5, 4), np.float32), np.array([0, 1, 0, 1, 0], np.int32)
+    norms = probes.gradient_norms_on_batch(model, model.predictor, x, t)
+    assert len(norms) == 2 and all(norm > 0 for norm in norms)
+    assert all((layer.W.array == w).all() for layer, w in zip(model.predictor, before))
+    assert all(param.grad is None for param in model.params())
+
+
+def test_dropout_only_while_training():
+    set_seed(0)
+    net = DropoutMLP((20, 50, 3), ratio=0.5)
+    x = np.ones((4, 20), np.float32)
+    with chainer.using_config('train', False):
+        assert (net(x).array == MLP.forward(net, x).array).all()
+    with chainer.using_config('train', True):
+        assert not (net(x).array == MLP.forward(net, x).array).all()
+
+
+def test_batch_norm_net_starts_from_the_plain_nets_weights():
+    set_seed(0)
+    plain = MLP((6, 5, 5, 2))
+    set_seed(0)
+    normed = BatchNormMLP((6, 5, 5, 2))
+    assert len(normed.norms) == 2
+    for a, b in zip(plain, normed.linears):
+        assert (a.W.array == b.W.array).all()
+
+
+@pytest.mark.parametrize('module, args, message', [
+    ('vanishing_gradient', ['--activations', 'sigmoid,nope'], 'unknown activation'),
+    ('overfit_dropout', ['--dropout-ratio', '1'], 'must be below 1'),
+    ('overfit_dropout', ['--weight-decay', '0'], 'must be above 0'),
+    ('batch_norm', ['--eps', '0'], 'positive finite'),
+])
+def test_bad_flags_exit_2_with_one_line(run, module, args, message, tmp_path):
+    result = run(f'experiments.{module}', *args, '--out', tmp_path / 'run')
+    assert result.returncode == 2
+    assert result.stderr.count('\n') == 1 and message in result.stderr
+
+
+def test_a_diverging_net_stops_with_one_line(run, tmp_path, data_dir):
+    result = run('experiments.vanishing_gradient', '--lr', 50, '--iterations', 50,
+                 '--train-size', 300, '--activations', 'relu', '--data-dir', data_dir,
+                 '--out', tmp_path / 'run')
+    assert result.returncode == 3
+    assert result.stderr.count('\n') == 1 and 'training diverged' in result.stderr
+
+
+@pytest.mark.parametrize('module', ['vanishing_gradient', 'weight_init', 'batch_norm',
+                                    'overfit_dropout', 'autoencoder'])
+def test_help_explains(run, module):
+    result = run(f'experiments.{module}', '--help')
+    assert result.returncode == 0
+    assert '--seed' in result.stdout and '--data-dir' in result.stdout
+    assert '--optimizer' in result.stdout and '--device' in result.stdout
