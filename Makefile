@@ -11,7 +11,7 @@ ifneq ($(wildcard ../shared/data),)
 export NETLIB_DATA_DIR ?= $(abspath ../shared/data)
 endif
 
-.PHONY: reproduce test install clean
+.PHONY: reproduce test install bench clean
 
 $(VENV)/.installed: setup.py constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,5 +27,15 @@ reproduce: install
 test: install
 	$(PY) -m pytest -q tests
 
+# PyTorch 2.13 needs setuptools >= 77, which breaks chainer: its own virtualenv.
+TORCH_VENV := bench/.venv-torch
+$(TORCH_VENV)/.installed:
+	test -x $(TORCH_VENV)/bin/python || $(PYTHON) -m venv $(TORCH_VENV)
+	$(TORCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check torch==2.13.0 numpy
+	touch $@
+
+bench: install $(TORCH_VENV)/.installed
+	$(PY) -m bench.run
+
 clean:
-	rm -rf $(VENV) runs .pytest_cache
+	rm -rf $(VENV) $(TORCH_VENV) runs .pytest_cache

@@ -40,6 +40,8 @@ class ArrayIterator(SerialIterator):
 @chainer.dataset.converter()
 def send_arrays(batch, device):
     """The converter for :class:`ArrayIterator`: the batch is already stacked."""
+    if device is None:  # an updater made without a device leaves arrays where they are
+        return tuple(batch)
     return tuple(device.send(array) for array in batch)
 
 

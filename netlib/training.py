@@ -13,6 +13,7 @@ same flags (Chainer's MNIST example's ``--batchsize``, ``--epoch``,
 """
 
 import math
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -232,7 +233,8 @@ def build_trainer(model, optimizer, train_data, test_data, args, out, device, ti
     columns = ['epoch', 'main/loss', 'validation/main/loss']
     if getattr(model, 'compute_accuracy', False):
         columns += ['main/accuracy', 'validation/main/accuracy']
-    trainer.extend(extensions.PrintReport(columns + ['elapsed_time']))
+    # PrintReport's default stream is the sys.stdout of import time; pass the current one.
+    trainer.extend(extensions.PrintReport(columns + ['elapsed_time'], out=sys.stdout))
     if not args.noprogress:
         trainer.extend(extensions.ProgressBar(update_interval=10))
     snapshot = latest_snapshot(out) if args.resume == 'auto' else args.resume

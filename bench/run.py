@@ -1,0 +1,185 @@
+"""``make bench``: netlib against PyTorch CPU and the matrix-multiply limit, in one run.
+
+For each measurement the three sides run alternately (netlib, PyTorch,
+sgemm limit; again; again) so that a change in the machine's load hits all
+three alike, and the median of the repetitions is reported:
+
+* MLP epoch: ``experiments/mnist_mlp.py`` for one epoch (784-1000-1000-10,
+  Adam, batch 100, training plus the test-set evaluation), against the same in
+  PyTorch, against the time the epoch's matrix products take at the sgemm rate
+  measured on the spot;
+* Keras CNN: a fixed number of training iterations (batch 128, AdaDelta),
+  extrapolated to one epoch of 60,000 images;
+* inference: the 0.9352 network over the 10,000 test images, batch 100.
+
+Writes ``bench/results.json`` and prints the ratios netlib/PyTorch and
+netlib/limit.
+"""
+
+import contextlib
+import io
+import json
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import chainer
+import numpy as np
+
+from experiments import mnist_inference, mnist_mlp
+from netlib import cli, optimizers, runs
+from netlib.convnets import KerasMnistCNN
+from netlib.datasets.mnist import get_mnist, load_mnist
+from netlib.networks import Classifier
+from netlib.seed import set_seed
+from netlib.iterators import batch_iterator, converter_for
+
+HERE = Path(__file__).resolve().parent
+TORCH_PYTHON = HERE / '.venv-torch' / 'bin' / 'python'
+CNN_ITERATIONS_PER_EPOCH = 60000 / 128
+MLP_LAYERS = ((784, 1000), (1000, 1000), (1000, 10))
+CNN_FLOPS_PER_IMAGE = 2 * (26 * 26 * 32 * 9 + 24 * 24 * 64 * 288 + 9216 * 128 + 128 * 10)
+
+
+def parse_args(argv):
+    parser = cli.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--repeats', type=cli.positive_int, default=3,
+                        help='alternating repetitions of each measurement (median reported)')
+    parser.add_argument('--cnn-iterations', type=cli.positive_int, default=30,
+                        help='training iterations timed for the CNN')
+    parser.add_argument('--data-dir', default=None, help='folder holding mnist/ and dlfs/')
+    parser.add_argument('--output', type=Path, default=HERE / 'results.json')
+    return parser.parse_args(argv)
+
+
+def sgemm_gflops(size=2048, repeats=5):
+    """The machine's float32 matrix-multiply rate right now (best of *repeats*)."""
+    a = np.random.rand(size, size).astype(np.float32)
+    a @ a
+    best = min(_seconds(lambda: a @ a) for _ in range(repeats))
+    return 2 * size ** 3 / best / 1e9
+
+
+def _seconds(function):
+    started = time.perf_counter()
+    function()
+    return time.perf_counter() - started
+
+
+def mlp_epoch_flops(train=60000, test=10000):
+    """Multiply-adds of one training epoch and one test pass, times 2."""
+    forward = 2 * sum(n_in * n_out for n_in, n_out in MLP_LAYERS)
+    weight_grads = forward
+    input_grads = 2 * sum(n_in * n_out for n_in, n_out in MLP_LAYERS[1:])  # not for x
+    return train * (forward + weight_grads + input_grads) + test * forward
+
+
+def netlib_mlp_epoch(data_dir):
+    """One epoch of ``experiments/mnist_mlp.py`` at its defaults; its own timing."""
+    with tempfile.TemporaryDirectory() as out, contextlib.redirect_stdout(io.StringIO()):
+        metrics = mnist_mlp.main(['--epoch', '1', '--noprogress', '--out', out,
+                                  *(['--data-dir', data_dir] if data_dir else [])])
+    return metrics['seconds_per_epoch']
+
+
+def netlib_cnn_iterations(data_dir, iterations):
+    """*iterations* Keras-CNN updates as ``experiments/mnist_cnn.py`` makes them."""
+    set_seed(0)
+    train, _ = get_mnist(data_dir, shape='image')
+    model = Classifier(KerasMnistCNN())
+    optimizer = optimizers.setup(optimizers.create('adadelta'), model)
+    iterator = batch_iterator(train, 128)
+    updater = chainer.training.updaters.StandardUpdater(iterator, optimizer,
+                                                        converter=converter_for(iterator))
+    for _ in range(2):  # warm-up, as on the PyTorch side
+        updater.update()
+    return _seconds(lambda: [updater.update() for _ in range(iterations)])
+
+
+def netlib_inference(data_dir):
+    """The 0.9352 network over the 10,000 test images, batch 100."""
+    x, _ = load_mnist(data_dir, split='test')
+    model = mnist_inference.load_model(data_dir, chainer.get_device('@numpy'))
+    with chainer.using_config('train', False), chainer.no_backprop_mode():
+        mnist_inference.predict_batched(model, x, 100)
+        return _seconds(lambda: mnist_inference.predict_batched(model, x, 100))
+
+
+def torch_measure(what, folder, *extra):
+    command = [str(TORCH_PYTHON), str(HERE / 'torch_reference.py'), what, '--data', folder,
+               *extra]
+    completed = subprocess.run(command, capture_output=True, text=True, check=True)
+    return json.loads(completed.stdout)['seconds']
+
+
+def export_mnist(data_dir, folder):
+    """The MNIST arrays as .npy files for the PyTorch process."""
+    for split in ('train', 'test'):
+        x, t = load_mnist(data_dir, split=split)
+        np.save(f'{folder}/x_{split}.npy', x)
+        np.save(f'{folder}/t_{split}.npy', t)
+
+
+def alternate(repeats, sides):
+    """Run every side once per round, *repeats* rounds; the median of each side."""
+    samples = {name: [] for name in sides}
+    for round_number in range(1, repeats + 1):
+        for name, measure in sides.items():
+            samples[name].append(measure())
+            print(f'  round {round_number}: {name:8s} {samples[name][-1]:8.3f}', flush=True)
+    return {name: statistics.median(values) for name, values in samples.items()}, samples
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if not TORCH_PYTHON.exists():
+        raise SystemExit(f'{TORCH_PYTHON} is missing: run `make bench`, which creates it')
+    with tempfile.TemporaryDirectory() as folder:
+        export_mnist(args.data_dir, folder)
+        print('MLP epoch (seconds): netlib, PyTorch, sgemm limit')
+        mlp, mlp_samples = alternate(args.repeats, {
+            'netlib': lambda: netlib_mlp_epoch(args.data_dir),
+            'pytorch': lambda: torch_measure('mlp_epoch', folder),
+            'limit': lambda: mlp_epoch_flops() / (sgemm_gflops() * 1e9)})
+        print(f'Keras CNN, {args.cnn_iterations} iterations (seconds)')
+        cnn, cnn_samples = alternate(args.repeats, {
+            'netlib': lambda: netlib_cnn_iterations(args.data_dir, args.cnn_iterations),
+            'pytorch': lambda: torch_measure('cnn_iterations', folder, '--iterations',
+                                             str(args.cnn_iterations)),
+            'limit': lambda: 3 * CNN_FLOPS_PER_IMAGE * 128 * args.cnn_iterations
+            / (sgemm_gflops() * 1e9)})
+        print('Inference of the 0.9352 network, 10,000 images (seconds)')
+        inference, inference_samples = alternate(args.repeats, {
+            'netlib': lambda: netlib_inference(args.data_dir),
+            'pytorch': lambda: torch_measure('inference', folder)})
+    per_epoch = CNN_ITERATIONS_PER_EPOCH / args.cnn_iterations
+    report = {
+        'mlp_epoch_seconds': mlp,
+        'cnn_epoch_seconds': {name: value * per_epoch for name, value in cnn.items()},
+        'inference_images_per_second': {name: 10000 / value
+                                        for name, value in inference.items()},
+        'ratios': {
+            'mlp_netlib_over_pytorch': mlp['netlib'] / mlp['pytorch'],
+            'mlp_netlib_over_limit': mlp['netlib'] / mlp['limit'],
+            'cnn_netlib_over_pytorch': cnn['netlib'] / cnn['pytorch'],
+            'cnn_netlib_over_limit': cnn['netlib'] / cnn['limit'],
+            'inference_netlib_over_pytorch': inference['netlib'] / inference['pytorch'],
+        },
+        'samples': {'mlp': mlp_samples, 'cnn': cnn_samples, 'inference': inference_samples},
+        'repeats': args.repeats,
+        'cnn_iterations': args.cnn_iterations,
+        'machine': {'cores': len(__import__('os').sched_getaffinity(0)),
+                    'numpy': np.__version__, 'chainer': chainer.__version__},
+    }
+    runs.write_json(args.output, report)
+    print(json.dumps(report['ratios'], indent=2))
+    print(f'MLP epoch: netlib {mlp["netlib"]:.2f} s, PyTorch {mlp["pytorch"]:.2f} s, '
+          f'limit {mlp["limit"]:.2f} s; CNN epoch: netlib '
+          f'{report["cnn_epoch_seconds"]["netlib"]:.0f} s, PyTorch '
+          f'{report["cnn_epoch_seconds"]["pytorch"]:.0f} s -> {args.output}')
+
+
+if __name__ == '__main__':
+    cli.run_main(main)
