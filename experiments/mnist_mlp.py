@@ -36,9 +36,8 @@ def main(argv=None):
     args = parse_args(argv)
     device = get_device(args.device)
     set_seed(args.seed)
-    train_data, test_data = get_mnist(args.data_dir)
-    train_data = train_data[:args.train_size] if args.train_size else train_data
-    test_data = test_data[:args.test_size] if args.test_size else test_data
+    train_data, test_data = get_mnist(args.data_dir, train_limit=args.train_size,
+                                      test_limit=args.test_size)
     out = training.prepare_out(args)
     runs.save_args(out, args)
     model = Classifier(MLP((784, args.unit, args.unit, 10), args.activation))

@@ -158,4 +158,29 @@ EXPERIMENTS = (
             Target('autoencoder test MSE / MSE of predicting the mean image', 'mse_ratio',
                    blog=0.5, kind='at_most', bound=0.5),
         )),
+    Experiment(
+        name='mnist_cnn',
+        module='experiments.mnist_cnn',
+        args=('--noprogress',),
+        source="Cresco, Keras's mnist_cnn.py with epochs=2 "
+               '(../shared/seeds/cresco-keras-mnist-cnn.txt)',
+        plots=('loss.png', 'accuracy.png'),
+        targets=(
+            Target('Test accuracy after 2 epochs', 'test_accuracy', blog=0.9871,
+                   kind='at_least', bound=0.985),
+            Target('Test loss after 2 epochs', 'test_loss', blog=0.04046422747756005,
+                   kind='at_most', bound=0.05),
+        )),
+    Experiment(
+        name='byte_cnn',
+        module='experiments.byte_cnn',
+        args=('--noprogress',),
+        source='palloc, CNN from scratch, JPEG vs .exe from 8 bytes '
+               '(../shared/seeds/palloc-cnn-scratch.txt)',
+        plots=('confusion.png', 'loss.png', 'accuracy.png'),
+        targets=(
+            # Windows of files the network never saw in training.
+            Target('test accuracy, JPEG vs .exe from 64 bits', 'test_accuracy', blog=0.92,
+                   kind='at_least', bound=0.90),
+        )),
 )

@@ -4,12 +4,14 @@ import matplotlib
 
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the headless backend)
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from netlib.runs import atomic_path  # noqa: E402
 
 # Above this ratio between the largest and smallest value a linear axis hides
 # everything but the first few points.
 LOG_SCALE_SPAN = 100.0
+SHORT_RUN = 30
 
 
 def wants_log_scale(values):
@@ -32,8 +34,10 @@ def plot_curves(path, curves, title, xlabel, ylabel, log_scale=None):
     figure, axes = plt.subplots(figsize=(6.4, 4.2))
     all_values = []
     for label, (xs, ys) in curves.items():
-        axes.plot(xs, ys, label=label)
+        # A run of a few epochs is a few points: show them, not only the lines.
+        axes.plot(xs, ys, label=label, marker='o' if len(xs) <= SHORT_RUN else None)
         all_values.extend(ys)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     if log_scale is None:
         log_scale = wants_log_scale(all_values)
     if log_scale:

@@ -214,7 +214,7 @@ class PlotLog(training.Extension):
 
 
 def build_trainer(model, optimizer, train_data, test_data, args, out, device, title,
-                  loss_label='loss'):
+                  loss_label='loss', extra_extensions=()):
     """A Trainer with Evaluator, LogReport, PrintReport, ProgressBar, plots and snapshots."""
     reuse_freed_memory()
     train_iter = batch_iterator(train_data, args.batchsize)
@@ -237,6 +237,8 @@ def build_trainer(model, optimizer, train_data, test_data, args, out, device, ti
     trainer.extend(extensions.PrintReport(columns + ['elapsed_time'], out=sys.stdout))
     if not args.noprogress:
         trainer.extend(extensions.ProgressBar(update_interval=10))
+    for extension in extra_extensions:
+        trainer.extend(extension)
     snapshot = latest_snapshot(out) if args.resume == 'auto' else args.resume
     if snapshot is not None:
         load_snapshot(snapshot, trainer)
@@ -245,10 +247,10 @@ def build_trainer(model, optimizer, train_data, test_data, args, out, device, ti
 
 
 def train(model, optimizer, train_data, test_data, args, out, device, title,
-          loss_label='loss'):
+          loss_label='loss', extra_extensions=()):
     """Run the trainer; return the LogReport records. Raises Diverged (exit 3)."""
     trainer = build_trainer(model, optimizer, train_data, test_data, args, out, device, title,
-                            loss_label)
+                            loss_label, extra_extensions)
     try:
         # Chainer prints its own traceback for any error in the loop by default;
         # netlib reports a divergence in one line instead.

@@ -74,7 +74,7 @@ def test_test_split_image_shape_raw_pixels_and_limit(data_dir):
 
 
 def test_get_mnist_gives_chainer_tuple_datasets(data_dir):
-    train, test = get_mnist(data_dir, limit=3)
+    train, test = get_mnist(data_dir, train_limit=3, test_limit=3)
     assert len(train) == len(test) == 3
     image, label = train[0]
     assert image.shape == (784,) and int(label) == 5

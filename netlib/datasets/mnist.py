@@ -118,16 +118,19 @@ def load_mnist(data_dir=None, split="train", scale=True, shape="flat", limit=Non
     return x, labels[:limit].astype(np.int32)
 
 
-def get_mnist(data_dir=None, scale=True, shape="flat", limit=None, download=True,
-              verify=True):
+def get_mnist(data_dir=None, scale=True, shape="flat", train_limit=None, test_limit=None,
+              download=True, verify=True):
     """``(train, test)`` TupleDatasets of (image, label), as Chainer's ``get_mnist``.
 
     Unlike Chainer's loader this one reads local files first and verifies them.
+    Cut subsets here (``*_limit``), not by slicing a TupleDataset: a slice is a
+    list of tuples, which loses the one-indexing-per-batch path of
+    :class:`netlib.iterators.ArrayIterator`.
     """
-    options = dict(data_dir=data_dir, scale=scale, shape=shape, limit=limit,
-                   download=download, verify=verify)
-    return tuple(TupleDataset(*load_mnist(split=split, **options))
-                 for split in ("train", "test"))
+    options = dict(data_dir=data_dir, scale=scale, shape=shape, download=download,
+                   verify=verify)
+    return tuple(TupleDataset(*load_mnist(split=split, limit=limit, **options))
+                 for split, limit in (("train", train_limit), ("test", test_limit)))
 
 
 def _check_options(split, shape, limit):

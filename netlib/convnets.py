@@ -1,0 +1,84 @@
+"""Convolutional networks: Keras's MNIST CNN and palloc's 1-D CNN over the bits of 8 bytes.
+
+Both return raw scores (logits); wrap them in :class:`netlib.networks.Classifier`
+for softmax cross-entropy and accuracy, as Keras's ``categorical_crossentropy``
+after a ``softmax`` layer computes the same loss.
+"""
+
+import chainer
+import chainer.functions as F
+import chainer.links as L
+from chainer import initializers
+
+from netlib import fast, steps
+from netlib.errors import UsageError
+
+
+class KerasMnistCNN(chainer.Chain):
+    """The network of Keras's ``examples/mnist_cnn.py``, layer for layer.
+
+    Conv 32 3x3 ReLU -> Conv 64 3x3 ReLU -> max-pool 2x2 -> dropout 0.25 ->
+    flatten -> Linear 128 ReLU -> dropout 0.5 -> Linear 10, for (N, 1, 28, 28)
+    images.  Keras starts every kernel from Glorot-uniform and every bias from
+    zero; Chainer's own default (LeCun normal) would start from a different
+    scale, so the initialiser is set here to reproduce Keras's curves.  The
+    convolutions and the pooling are :mod:`netlib.fast`'s CPU kernels, which
+    compute what ``L.Convolution2D`` and ``F.max_pooling_2d`` compute, faster.
+    """
+
+    def __init__(self, n_classes=10):
+        super().__init__()
+        with self.init_scope():
+            self.conv1 = fast.Convolution2D(1, 32, 3, initialW=initializers.GlorotUniform())
+            self.conv2 = fast.Convolution2D(32, 64, 3, initialW=initializers.GlorotUniform())
+            # 28 -> 26 -> 24 after the two 3x3 convolutions, 12 after pooling.
+            self.fc1 = L.Linear(64 * 12 * 12, 128, initialW=initializers.GlorotUniform())
+            self.fc2 = L.Linear(128, n_classes, initialW=initializers.GlorotUniform())
+
+    def forward(self, x):
+        h = F.relu(self.conv1(x))
+        h = F.relu(self.conv2(h))
+        h = fast.max_pooling_2x2(h)
+        h = F.dropout(h, 0.25)  # dropout is off under chainer.config.train = False
+        h = F.relu(self.fc1(h))  # Linear flattens (N, 64, 12, 12) itself
+        h = F.dropout(h, 0.5)
+        return self.fc2(h)
+
+
+class ByteCNN(chainer.Chain):
+    """palloc's 1-D CNN: is a window of bits from a JPEG or from an .exe file?
+
+    Conv1D -> max-pool -> Linear (sigmoid) -> Linear 2, for (N, 1, bits)
+    inputs of 0s and 1s.  The post's library has one 4-bit kernel sliding bit
+    by bit, pooling size 2 and sigmoid activations everywhere
+    (``channels=1, kernel=4, stride=1, pool=2, conv_activation='sigmoid'``);
+    on windows of files it has not seen that reaches 0.77 (0.89 with 16
+    kernels), because kernels that straddle byte boundaries learn the bit
+    patterns of the training files.  The defaults read one byte per step
+    (kernel 8, stride 8) with 64 ReLU kernels and max-pool over all bytes
+    ("does any byte look like this?"): 0.92-0.93 on unseen files.  *pool*
+    None pools over the whole window.
+    """
+
+    def __init__(self, bits=64, channels=64, kernel=8, stride=8, pool=None, hidden=64,
+                 conv_activation='relu', n_classes=2):
+        super().__init__()
+        self.activation = steps.activation_function(conv_activation)
+        positions = (bits - kernel) // stride + 1  # convolution outputs per kernel
+        if positions < 1:
+            raise UsageError(f'a {kernel}-bit kernel does not fit in a {bits}-bit window')
+        self.pool = pool or positions
+        if self.pool > positions:
+            raise UsageError(f'pooling {self.pool} outputs is wider than the {positions} '
+                             'convolution outputs of a window')
+        pooled = positions // self.pool  # max-pooling without cover_all drops the rest
+        with self.init_scope():
+            self.conv = L.Convolution1D(1, channels, kernel, stride=stride)
+            self.fc = L.Linear(channels * pooled, hidden)
+            self.out = L.Linear(hidden, n_classes)
+
+    def forward(self, x):
+        h = self.activation(self.conv(x))
+        h = F.max_pooling_1d(h, self.pool, cover_all=False)
+        h = F.sigmoid(self.fc(h))
+        return self.out(h)
