@@ -6,8 +6,8 @@ three alike, and the median of the repetitions is reported:
 
 * MLP epoch: ``experiments/mnist_mlp.py`` for one epoch (784-1000-1000-10,
   Adam, batch 100, training plus the test-set evaluation), against the same in
-  PyTorch, against the time the epoch's matrix products take at the sgemm rate
-  measured on the spot;
+  PyTorch, against the limit: the epoch's matrix products alone, at their own
+  shapes, timed with NumPy's sgemm on the spot;
 * Keras CNN: a fixed number of training iterations (batch 128, AdaDelta),
   extrapolated to one epoch of 60,000 images;
 * inference: the 0.9352 network over the 10,000 test images, batch 100.
@@ -40,7 +40,6 @@ HERE = Path(__file__).resolve().parent
 TORCH_PYTHON = HERE / '.venv-torch' / 'bin' / 'python'
 CNN_ITERATIONS_PER_EPOCH = 60000 / 128
 MLP_LAYERS = ((784, 1000), (1000, 1000), (1000, 10))
-CNN_FLOPS_PER_IMAGE = 2 * (26 * 26 * 32 * 9 + 24 * 24 * 64 * 288 + 9216 * 128 + 128 * 10)
 
 
 def parse_args(argv):
@@ -54,12 +53,23 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
-def sgemm_gflops(size=2048, repeats=5):
-    """The machine's float32 matrix-multiply rate right now (best of *repeats*)."""
-    a = np.random.rand(size, size).astype(np.float32)
-    a @ a
-    best = min(_seconds(lambda: a @ a) for _ in range(repeats))
-    return 2 * size ** 3 / best / 1e9
+def gemm_seconds(shapes, repeats=5):
+    """Seconds NumPy's sgemm takes for the products (m, k, n, count) of one iteration.
+
+    The floor for any NumPy-based framework: the same matrix products at the
+    network's own shapes, with nothing else.  Best of *repeats*.
+    """
+    rng = np.random.RandomState(0)
+    operands = [(rng.rand(m, k).astype(np.float32), rng.rand(k, n).astype(np.float32), count)
+                for m, k, n, count in shapes]
+
+    def products():
+        for a, b, count in operands:
+            for _ in range(count):
+                a @ b
+
+    products()
+    return min(_seconds(products) for _ in range(repeats))
 
 
 def _seconds(function):
@@ -68,12 +78,28 @@ def _seconds(function):
     return time.perf_counter() - started
 
 
-def mlp_epoch_flops(train=60000, test=10000):
-    """Multiply-adds of one training epoch and one test pass, times 2."""
-    forward = 2 * sum(n_in * n_out for n_in, n_out in MLP_LAYERS)
-    weight_grads = forward
-    input_grads = 2 * sum(n_in * n_out for n_in, n_out in MLP_LAYERS[1:])  # not for x
-    return train * (forward + weight_grads + input_grads) + test * forward
+def mlp_gemms(batch=100):
+    """Forward, weight-gradient and input-gradient products of one MLP iteration."""
+    forward = [(batch, n_in, n_out, 1) for n_in, n_out in MLP_LAYERS]
+    weights = [(n_out, batch, n_in, 1) for n_in, n_out in MLP_LAYERS]
+    inputs = [(batch, n_out, n_in, 1) for n_in, n_out in MLP_LAYERS[1:]]  # none for x
+    return forward + weights + inputs
+
+
+def mlp_limit_seconds():
+    """One epoch's products: 600 training iterations and 100 test batches."""
+    training = gemm_seconds(mlp_gemms()) * 600
+    testing = gemm_seconds([(100, n_in, n_out, 1) for n_in, n_out in MLP_LAYERS]) * 100
+    return training + testing
+
+
+def cnn_limit_seconds(iterations, batch=128):
+    """The Keras CNN's products (convolutions as im2col GEMMs, one per image)."""
+    conv1 = [(32, 9, 676, batch), (32, 676, 9, batch)]                      # no input grad
+    conv2 = [(64, 288, 576, batch), (64, 576, 288, batch), (288, 64, 576, batch)]
+    dense = [(batch, 9216, 128, 1), (128, batch, 9216, 1), (batch, 128, 9216, 1),
+             (batch, 128, 10, 1), (10, batch, 128, 1), (batch, 10, 128, 1)]
+    return gemm_seconds(conv1 + conv2 + dense, repeats=3) * iterations
 
 
 def netlib_mlp_epoch(data_dir):
@@ -142,14 +168,13 @@ def main(argv=None):
         mlp, mlp_samples = alternate(args.repeats, {
             'netlib': lambda: netlib_mlp_epoch(args.data_dir),
             'pytorch': lambda: torch_measure('mlp_epoch', folder),
-            'limit': lambda: mlp_epoch_flops() / (sgemm_gflops() * 1e9)})
+            'limit': mlp_limit_seconds})
         print(f'Keras CNN, {args.cnn_iterations} iterations (seconds)')
         cnn, cnn_samples = alternate(args.repeats, {
             'netlib': lambda: netlib_cnn_iterations(args.data_dir, args.cnn_iterations),
             'pytorch': lambda: torch_measure('cnn_iterations', folder, '--iterations',
                                              str(args.cnn_iterations)),
-            'limit': lambda: 3 * CNN_FLOPS_PER_IMAGE * 128 * args.cnn_iterations
-            / (sgemm_gflops() * 1e9)})
+            'limit': lambda: cnn_limit_seconds(args.cnn_iterations)})
         print('Inference of the 0.9352 network, 10,000 images (seconds)')
         inference, inference_samples = alternate(args.repeats, {
             'netlib': lambda: netlib_inference(args.data_dir),
