@@ -29,7 +29,7 @@ import chainer.links as L
 import numpy as np
 from chainer import function_node, optimizers
 from chainer.optimizers.adam import AdamRule
-from chainer.utils import conv
+from numpy.lib.stride_tricks import as_strided
 
 
 def reuse_freed_memory():
@@ -69,9 +69,17 @@ def _blocks(n):
 
 
 def _im2col(x, kh, kw):
-    """(n, c*kh*kw, oh*ow) columns of a stride-1, unpadded convolution."""
-    col = conv.im2col_cpu(x, kh, kw, 1, 1, 0, 0)
-    return col.reshape(len(x), -1, col.shape[4] * col.shape[5])
+    """(n, c*kh*kw, oh*ow) columns of a stride-1, unpadded convolution.
+
+    One copy of a strided view; Chainer's ``im2col_cpu`` first copies the
+    input through ``numpy.pad`` even when the padding is zero.
+    """
+    n, c, h, w = x.shape
+    out_h, out_w = h - kh + 1, w - kw + 1
+    sn, sc, sh, sw = x.strides
+    windows = as_strided(x, (n, c, kh, kw, out_h, out_w), (sn, sc, sh, sw, sh, sw),
+                         writeable=False)
+    return np.ascontiguousarray(windows).reshape(n, c * kh * kw, out_h * out_w)
 
 
 def _col2im(gcol, shape, kh, kw):

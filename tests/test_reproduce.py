@@ -1,3 +1,9 @@
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
 from experiments.registry import EXPERIMENTS
 
 
@@ -17,3 +23,12 @@ def test_every_registered_target_names_a_known_kind():
     for experiment in EXPERIMENTS:
         for target in experiment.targets:
             assert target.kind in ('close', 'at_least', 'at_most')
+
+
+@pytest.mark.parametrize('module', sorted({e.module for e in EXPERIMENTS}))
+def test_every_experiment_runs_as_a_file_with_help(module):
+    script = ROOT / (module.replace('.', '/') + '.py')
+    result = subprocess.run([sys.executable, str(script), '--help'], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert '--out' in result.stdout and '--device' in result.stdout
