@@ -139,7 +139,7 @@ def main(argv=None):
     print(f'test MSE {metrics["test_mse"]:.5f}; predicting the mean training image: '
           f'{metrics["mean_image_mse"]:.5f}; ratio {metrics["mse_ratio"]:.3f}')
     print(f'{metrics["constant_code_units"]} of {args.code} code units are the same for every '
-          f'test image (dead: they carry nothing) (run folder: {out})')
+          f'test image (dead: they carry nothing)')
     return metrics
 
 

@@ -167,7 +167,6 @@ def main(argv=None):
           f'{metrics["batchnorm_accuracy_at_worst_scale"]:.3f}; batch norm is better at '
           f'{metrics["scales_where_batchnorm_is_better"]} of {len(scales)} scales')
     runs.save_metrics(out, metrics)
-    print(f'(run folder: {out})')
     return metrics
 
 

@@ -188,7 +188,7 @@ def main(argv=None):
     plot_confusion(out / 'confusion.png', counts,
                    f'ByteCNN on windows of unseen files\naccuracy {accuracy:.4f}')
     print(f'test accuracy {metrics["test_accuracy"]:.4f} (the post: about 0.92), '
-          f'{metrics["seconds"]:.0f} s (run folder: {out})')
+          f'{metrics["seconds"]:.0f} s')
     return metrics
 
 

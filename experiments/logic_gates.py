@@ -186,7 +186,6 @@ def main(argv=None):
                       ylabel='softmax cross-entropy')
     plot_activations(out / 'activations.png')
     runs.save_metrics(out, metrics)
-    print(f'run folder: {out}')
     return metrics
 
 

@@ -91,7 +91,7 @@ def main(argv=None):
     runs.save_metrics(out, metrics)
     print(f'Test loss: {metrics["test_loss"]}')
     print(f'Test accuracy: {metrics["test_accuracy"]}')
-    print(f'{metrics["seconds_per_epoch"]:.0f} s per epoch (run folder: {out})')
+    print(f'{metrics["seconds_per_epoch"]:.0f} s per epoch')
     return metrics
 
 

@@ -157,7 +157,6 @@ def main(argv=None):
                'disagreements': disagreements,
                'confusion': confusion.tolist()}
     runs.save_metrics(out, metrics)
-    print(f'run folder: {out}')
     return metrics
 
 

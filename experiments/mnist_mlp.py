@@ -53,7 +53,7 @@ def main(argv=None):
     metrics['seconds_per_epoch'] = (time.perf_counter() - started) / args.epoch
     runs.save_metrics(out, metrics)
     print(f'test accuracy {metrics["test_accuracy"]:.4f}, test loss '
-          f'{metrics["test_loss"]:.4f} (run folder: {out})')
+          f'{metrics["test_loss"]:.4f}')
     return metrics
 
 

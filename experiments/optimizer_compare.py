@@ -269,7 +269,6 @@ def main(argv=None):
                'checkpoints': at, 'loss_table': table}
     metrics.update({f'final_loss_{name}': values[-1] for name, values in table.items()})
     runs.save_metrics(out, metrics)
-    print(f'run folder: {out}')
     return metrics
 
 

@@ -147,7 +147,6 @@ def main(argv=None):
           f'{metrics["dropout_gap_minus_plain_gap"]:+.3f}, weight decay '
           f'{metrics["weight_decay_gap_minus_plain_gap"]:+.3f} (negative: less overfitting)')
     runs.save_metrics(out, metrics)
-    print(f'(run folder: {out})')
     return metrics
 
 

@@ -192,7 +192,7 @@ def main(argv=None):
         plots.plot_log(out / 'loss.png', log, ['main/loss'], ylabel='mean squared error',
                        title=f'case-k 3-2-1 net: training loss ({args.optimizer})')
     runs.save_metrics(out, metrics)
-    print(f'loss {metrics["loss"]!r}  (run folder: {out})')
+    print(f'loss {metrics["loss"]!r}')
     return metrics
 
 

@@ -181,7 +181,6 @@ def main(argv=None):
               f'loss {summary[f"{name}_final_loss"]:.3f} (last 10 % of iterations), '
               f'test accuracy {summary[f"{name}_test_accuracy"]:.3f}')
     runs.save_metrics(out, metrics)
-    print(f'(run folder: {out})')
     return metrics
 
 

@@ -185,7 +185,6 @@ def main(argv=None):
           f'He minus Xavier: {metrics["he_minus_xavier_final_loss"]:+.3f} (negative: He '
           f'learnt faster)')
     runs.save_metrics(out, metrics)
-    print(f'(run folder: {out})')
     return metrics
 
 

@@ -84,5 +84,6 @@ def save_log(out, records):
 
 
 def save_metrics(out, metrics):
-    """``metrics.json``: the final numbers, read by ``make reproduce``."""
+    """``metrics.json``: the final numbers, read by ``make reproduce``; says where."""
     write_json(Path(out) / 'metrics.json', metrics)
+    print(f'run folder: {out} (metrics.json, plots, log)')
