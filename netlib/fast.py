@@ -68,44 +68,53 @@ def _blocks(n):
     return [slice(start, start + IMAGES_PER_BLOCK) for start in range(0, n, IMAGES_PER_BLOCK)]
 
 
-def _im2col(x, kh, kw):
-    """(n, c*kh*kw, oh*ow) columns of a stride-1, unpadded convolution.
+# The im2col layout here runs over whole image rows: output (y, x) for every x
+# of the input width w, of which the last kw - 1 per row are wrap-around junk
+# (cropped from y; zero in the gradient).  Then each kernel offset (i, j) is
+# one contiguous slice of the flattened image, so im2col and col2im copy runs
+# of oh*w numbers instead of rows of ow: col2im was 18 ms of a Keras-CNN
+# iteration, mostly NumPy's per-row loop over rows of 24; forward and backward
+# of its second layer went 76 -> 67 ms for 8 % more multiply-adds.
 
-    One copy of a strided view; Chainer's ``im2col_cpu`` first copies the
-    input through ``numpy.pad`` even when the padding is zero.
-    """
+
+def _im2col(x, kh, kw):
+    """(n, c*kh*kw, oh*w) columns over full rows of a stride-1, unpadded convolution."""
     n, c, h, w = x.shape
-    out_h, out_w = h - kh + 1, w - kw + 1
-    sn, sc, sh, sw = x.strides
-    windows = as_strided(x, (n, c, kh, kw, out_h, out_w), (sn, sc, sh, sw, sh, sw),
+    flat = np.zeros((n, c, h * w + kw - 1), dtype=x.dtype)  # room for the last row's junk
+    flat[:, :, :h * w] = x.reshape(n, c, h * w)
+    sn, sc, step = flat.strides
+    windows = as_strided(flat, (n, c, kh, kw, (h - kh + 1) * w), (sn, sc, w * step, step, step),
                          writeable=False)
-    return np.ascontiguousarray(windows).reshape(n, c * kh * kw, out_h * out_w)
+    return np.ascontiguousarray(windows).reshape(n, c * kh * kw, -1)
 
 
 def _col2im(gcol, shape, kh, kw):
-    """Sum (n, c, kh, kw, oh, ow) columns back into images of *shape* (n, c, h, w)."""
-    gx = np.zeros(shape, dtype=gcol.dtype)
-    out_h, out_w = gcol.shape[4:]
+    """Sum full-row columns (n, c*kh*kw, oh*w) back into images of *shape* (n, c, h, w)."""
+    n, c, h, w = shape
+    gcol = gcol.reshape(n, c, kh, kw, -1)
+    length = gcol.shape[-1]
+    gx = np.zeros((n, c, h * w + kw - 1), dtype=gcol.dtype)
     for i in range(kh):
         for j in range(kw):
-            gx[:, :, i:i + out_h, j:j + out_w] += gcol[:, :, i, j]
-    return gx
+            gx[:, :, i * w + j:i * w + j + length] += gcol[:, :, i, j]
+    return gx[:, :, :h * w].reshape(shape)
 
 
 class _Convolution2D(function_node.FunctionNode):
-    """Stride 1, no padding: y[n] = W (oc, c*kh*kw) @ col[n] (c*kh*kw, oh*ow)."""
+    """Stride 1, no padding: y[n] = W (oc, c*kh*kw) @ col[n] (c*kh*kw, oh*w), cropped."""
 
     def forward_cpu(self, inputs):
         x, W = inputs[:2]
         self.retain_inputs((0, 1))
-        n, oc, (kh, kw) = x.shape[0], W.shape[0], W.shape[2:]
+        n, oc, (kh, kw), w = x.shape[0], W.shape[0], W.shape[2:], x.shape[3]
         out_h, out_w = _out_size(x, W)
-        y = np.empty((n, oc, out_h * out_w), dtype=x.dtype)
+        y = np.empty((n, oc, out_h, out_w), dtype=x.dtype)
         for block in _blocks(n):
-            np.matmul(W.reshape(oc, -1), _im2col(x[block], kh, kw), out=y[block])
+            rows = np.matmul(W.reshape(oc, -1), _im2col(x[block], kh, kw))
+            y[block] = rows.reshape(-1, oc, out_h, w)[:, :, :, :out_w]
         if len(inputs) == 3:
-            y += inputs[2][:, None]
-        return y.reshape(n, oc, out_h, out_w),
+            y += inputs[2][:, None, None]
+        return y,
 
     def backward(self, indexes, grad_outputs):
         x, W = self.get_retained_inputs()
@@ -122,20 +131,22 @@ class _Convolution2DGrad(function_node.FunctionNode):
         x, W, gy = inputs
         n, c, h, w = x.shape
         oc, _, kh, kw = W.shape
-        gy = gy.reshape(n, oc, -1)
+        out_h, out_w = gy.shape[2:]
         gx = np.empty_like(x) if 0 in self.indexes else None
         gW = np.zeros((oc, c * kh * kw), dtype=W.dtype) if 1 in self.indexes else None
         W_t = np.ascontiguousarray(W.reshape(oc, -1).T)
+        rows = np.zeros((IMAGES_PER_BLOCK, oc, out_h, w), dtype=gy.dtype)  # junk columns stay 0
         for block in _blocks(n):
+            g = rows[:len(gy[block])]
+            g[:, :, :, :out_w] = gy[block]
+            g = g.reshape(len(g), oc, out_h * w)
             if gx is not None:
-                gcol = np.matmul(W_t, gy[block])
-                gcol = gcol.reshape(len(gcol), c, kh, kw, *_out_size(x, W))
-                gx[block] = _col2im(gcol, gx[block].shape, kh, kw)
+                gx[block] = _col2im(np.matmul(W_t, g), gx[block].shape, kh, kw)
             if gW is not None:
                 col = _im2col(x[block], kh, kw)
-                gW += np.matmul(gy[block], col.transpose(0, 2, 1)).sum(axis=0)
+                gW += np.matmul(g, col.transpose(0, 2, 1)).sum(axis=0)
         grads = {0: gx, 1: None if gW is None else gW.reshape(W.shape),
-                 2: gy.sum(axis=(0, 2)) if 2 in self.indexes else None}
+                 2: gy.sum(axis=(0, 2, 3)) if 2 in self.indexes else None}
         return tuple(grads[index] for index in self.indexes)
 
 
