@@ -1,8 +1,9 @@
 """Run every registered experiment at its reproduction settings; write ``results/``.
 
-Each experiment runs as its own process (``python -m MODULE ARGS --out DIR``)
-into a fresh folder that replaces ``results/NAME`` only when it succeeded, so a
-failed or interrupted run never destroys the reference outputs.  Then
+Each experiment runs as its own process (``python -m MODULE ARGS --out
+results/NAME``) after the previous output is moved aside; that one comes back
+unless the run succeeds, so a failed or interrupted run never destroys the
+reference outputs.  Then
 ``results/README.md`` gets the table blog value vs reproduced value, and the
 exit code is 1 when a target is missed.
 """
@@ -35,23 +36,30 @@ def parse_args(argv):
 def run_experiment(experiment, results):
     """Run one experiment into ``results/NAME``; its metrics, or None if it failed.
 
-    The previous reference output is moved aside first and put back if the
-    run fails, so a failed or interrupted run never destroys it.
+    The previous reference output is moved aside first and put back unless the
+    run succeeds, also when it is interrupted; one left aside by a run that was
+    killed outright is put back before anything else.
     """
     final, previous = results / experiment.name, results / f'.{experiment.name}.previous'
-    shutil.rmtree(previous, ignore_errors=True)
+    if previous.exists():
+        shutil.rmtree(final, ignore_errors=True)
+        previous.rename(final)
     if final.exists():
         final.rename(previous)
     out = os.path.relpath(final, ROOT)
     command = [sys.executable, '-m', experiment.module, *experiment.args, '--out', out]
     print('$ python', ' '.join(command[1:]), flush=True)
-    if subprocess.run(command, cwd=ROOT).returncode != 0:
-        shutil.rmtree(final, ignore_errors=True)
-        if previous.exists():
-            previous.rename(final)
-        return None
-    shutil.rmtree(previous, ignore_errors=True)
-    return runs.read_json(final / 'metrics.json')
+    succeeded = False
+    try:
+        succeeded = subprocess.run(command, cwd=ROOT).returncode == 0
+    finally:
+        if succeeded:
+            shutil.rmtree(previous, ignore_errors=True)
+        else:
+            shutil.rmtree(final, ignore_errors=True)
+            if previous.exists():
+                previous.rename(final)
+    return runs.read_json(final / 'metrics.json') if succeeded else None
 
 
 def recorded_metrics(experiment, results):

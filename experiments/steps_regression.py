@@ -178,7 +178,7 @@ def _earlier_log(out):
 def main(argv=None):
     args = parse_args(argv)
     device = get_device(args.device)
-    out = runs.prepare(args.out, resume=args.resume is not None)
+    out = training.prepare_out(args, snapshot_in=training.LoopSnapshot.find)
     runs.save_args(out, args)
     if args.replay_blog:
         metrics = {'loss': replay_blog()}

@@ -13,33 +13,39 @@ import os
 import tempfile
 from pathlib import Path
 
-from netlib.errors import UsageError
+from netlib.errors import DataError, UsageError
 
 
 def prepare(out, resume=False):
     """The folder this run writes to: *out* itself, or a numbered sibling.
 
-    *out* is used when it is new, empty, or *resume* is set; a non-empty one
-    holds an earlier run, so the first free ``out-2``, ``out-3``, ... is used.
+    *out* is used when it is new, empty, or *resume* is set (the caller found a
+    snapshot in it to continue); a non-empty one holds an earlier run, so the
+    first free ``out-2``, ``out-3``, ... is used.  Names are claimed with an
+    exclusive ``mkdir``, so two runs started together never share a folder.
     """
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise UsageError(f'--out {out} exists and is a file, not a folder')
-    if out.is_dir() and any(out.iterdir()) and not resume:
-        earlier, out = out, _free_sibling(out)
-        print(f'{earlier} holds an earlier run; writing to {out}')
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise UsageError(f'cannot create run folder {out}: {error.strerror}') from None
-    return out
-
-
-def _free_sibling(out):
+    if resume or _claim(out):
+        return out
+    out = out.resolve()  # '.' and '..' have no name to number
     number = 2
-    while (candidate := out.with_name(f'{out.name}-{number}')).exists():
+    while not _claim(sibling := out.with_name(f'{out.name}-{number}')):
         number += 1
-    return candidate
+    print(f'{out} holds an earlier run; writing to {sibling}')
+    return sibling
+
+
+def _claim(folder):
+    """Create *folder*, or take it if it exists and is empty; False if it holds files."""
+    try:
+        folder.mkdir(parents=True)
+        return True
+    except FileExistsError:
+        return folder.is_dir() and not any(folder.iterdir())
+    except OSError as error:
+        raise UsageError(f'cannot create run folder {folder}: {error.strerror}') from None
 
 
 @contextlib.contextmanager
@@ -70,8 +76,11 @@ def write_json(path, value):
 
 
 def read_json(path):
-    with open(path) as handle:
-        return json.load(handle)
+    try:
+        with open(path) as handle:
+            return json.load(handle)
+    except ValueError as error:  # json.JSONDecodeError and undecodable bytes
+        raise DataError(f'{path} is not valid JSON ({error})') from None
 
 
 def save_args(out, args):
@@ -86,4 +95,4 @@ def save_log(out, records):
 def save_metrics(out, metrics):
     """``metrics.json``: the final numbers, read by ``make reproduce``; says where."""
     write_json(Path(out) / 'metrics.json', metrics)
-    print(f'run folder: {out} (metrics.json, plots, log)')
+    print(f'run folder: {out}')

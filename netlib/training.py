@@ -8,7 +8,8 @@ same flags (Chainer's MNIST example's ``--batchsize``, ``--epoch``,
 * a snapshot holds the model, the optimizer, the iterators, the log *and*
   NumPy's global random state (shuffling and dropout draw from it), so a run
   resumed from it ends bit-identical to an uninterrupted one on the CPU;
-* a NaN or infinite loss stops the run with :class:`Diverged` before anything
+* a NaN, infinite or exploded loss (or a non-finite parameter at the end of
+  an epoch) stops the run with ``Diverged`` before anything
   non-finite is snapshotted; the log up to that point is written.
 """
 
@@ -21,7 +22,7 @@ from chainer import serializers, training
 from chainer.training import extensions
 
 from netlib import cli, plots, runs
-from netlib.errors import DataError, Diverged
+from netlib.errors import DataError, Diverged, UsageError
 from netlib.fast import reuse_freed_memory
 from netlib.iterators import batch_iterator, converter_for
 
@@ -177,14 +178,16 @@ class LoopSnapshot:
         load_snapshot(path, self)
         return self.epoch
 
+    @classmethod
+    def find(cls, out):
+        """This run folder's snapshot, or None."""
+        path = Path(out) / cls.FILE
+        return path if path.is_file() else None
+
     def resume(self, out, resume):
         """Apply ``--resume`` (``'auto'``: this run folder's snapshot); the start epoch."""
-        if resume is None:
-            return 0
-        path = Path(out) / self.FILE if resume == 'auto' else Path(resume)
-        if resume == 'auto' and not path.exists():
-            return 0  # nothing to resume yet: start from the beginning
-        return self.load(path)
+        path = self.find(out) if resume == 'auto' else resume
+        return 0 if path is None else self.load(path)
 
 
 class PlotLog(training.Extension):
@@ -262,9 +265,20 @@ def train(model, optimizer, train_data, test_data, args, out, device, title,
     return trainer.get_extension('LogReport').log
 
 
-def prepare_out(args):
-    """The run folder: reused when resuming, else new (see :func:`runs.prepare`)."""
-    return runs.prepare(args.out, resume=args.resume is not None)
+def prepare_out(args, snapshot_in=latest_snapshot):
+    """The run folder: ``--out`` itself when ``--resume`` continues a snapshot in it,
+    else a new one (see :func:`runs.prepare`): a ``--resume`` that finds nothing
+    to continue there must not write over what the folder holds.
+
+    *snapshot_in(folder)* finds the snapshot ``--resume`` without a value means.
+    """
+    if args.resume is None:
+        return runs.prepare(args.out)
+    snapshot = snapshot_in(args.out) if args.resume == 'auto' else Path(args.resume)
+    if args.resume != 'auto' and not snapshot.is_file():
+        raise UsageError(f'--resume {args.resume}: no such snapshot file')
+    inside = snapshot is not None and snapshot.parent.resolve() == Path(args.out).resolve()
+    return runs.prepare(args.out, resume=inside)
 
 
 def final_metrics(log):

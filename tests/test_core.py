@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from netlib import plots, runs
-from netlib.errors import UsageError
+from netlib.errors import DataError, UsageError
 from netlib.networks import MLP, Classifier, Regressor, parse_units
 
 
@@ -77,3 +77,16 @@ def test_plot_log_writes_a_png(tmp_path):
     log = [{'epoch': e, 'main/loss': 1.0 / e} for e in range(1, 5)]
     plots.plot_log(tmp_path / 'loss.png', log, ['main/loss'], title='t', ylabel='loss')
     assert (tmp_path / 'loss.png').read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
+
+
+def test_prepare_numbers_a_sibling_of_the_current_folder(tmp_path, monkeypatch):
+    (tmp_path / 'here').mkdir()
+    (tmp_path / 'here' / 'earlier').write_text('1')
+    monkeypatch.chdir(tmp_path / 'here')
+    assert runs.prepare('.') == tmp_path / 'here-2'
+
+
+def test_read_json_refuses_a_truncated_file(tmp_path):
+    (tmp_path / 'log').write_text('[{"epoch": 1')
+    with pytest.raises(DataError, match='not valid JSON'):
+        runs.read_json(tmp_path / 'log')

@@ -126,3 +126,27 @@ def test_a_pickled_snapshot_is_refused(tmp_path):
     np.savez(path, W=np.array([print], dtype=object), b=np.zeros(1, 'f'))
     with pytest.raises(DataError, match='cannot resume'):
         load_snapshot(path, L.Linear(1, 1))
+
+
+def test_resume_without_a_snapshot_does_not_reuse_the_folder(tmp_path, capsys):
+    from experiments import steps_regression
+    out = tmp_path / 'run'
+    out.mkdir()
+    (out / 'metrics.json').write_text('{"loss": 1.0}')
+    steps_regression.main(['--epochs', '5', '--resume', '--out', str(out)])
+    assert (out / 'metrics.json').read_text() == '{"loss": 1.0}'
+    assert (tmp_path / 'run-2' / 'log').exists()
+
+
+def test_reproduce_puts_the_reference_back_when_a_run_fails(tmp_path):
+    from experiments import reproduce
+    from netlib.targets import Experiment
+    failing = Experiment(name='broken', module='experiments.steps_regression',
+                         args=('--epochs', '0'), targets=())
+    (tmp_path / 'broken').mkdir()
+    (tmp_path / 'broken' / 'metrics.json').write_text('{"loss": 1.0}')
+    (tmp_path / '.broken.previous').mkdir()  # left by a run that was killed outright
+    (tmp_path / '.broken.previous' / 'metrics.json').write_text('{"loss": 2.0}')
+    assert reproduce.run_experiment(failing, tmp_path) is None
+    assert (tmp_path / 'broken' / 'metrics.json').read_text() == '{"loss": 2.0}'
+    assert not (tmp_path / '.broken.previous').exists()
