@@ -54,6 +54,14 @@ def nonnegative_float(text):
     return value
 
 
+def seed_value(text):
+    """A seed NumPy accepts: an integer from 0 to 2**32 - 1."""
+    value = _number(text, int, 'an integer')
+    if not 0 <= value < 2 ** 32:
+        raise argparse.ArgumentTypeError(f'must be between 0 and 2**32 - 1, got {text!r}')
+    return value
+
+
 def _number(text, kind, what):
     try:
         return kind(text)
@@ -69,7 +77,7 @@ def add_run_arguments(parser, out_default, seed_default=0):
                         help='run folder; an earlier, non-empty one is never overwritten '
                              '(a numbered sibling is made instead)')
     if seed_default is not None:
-        parser.add_argument('--seed', type=int, default=seed_default,
+        parser.add_argument('--seed', type=seed_value, default=seed_default,
                             help='seed of every random stream (same seed, same numbers on CPU)')
 
 

@@ -17,7 +17,8 @@ def get_device(spec):
     spec = str(spec)
     try:
         device = chainer.get_device(spec)
-    except RuntimeError as error:
+        device.use()
+    except (RuntimeError, ValueError) as error:
         if 'cupy' in str(error).lower() or 'cuda' in str(error).lower():
             raise UsageError(
                 f'--device {spec} needs CuPy and a CUDA GPU: {GPU_INSTALL_HINT}, '
@@ -25,7 +26,6 @@ def get_device(spec):
         raise UsageError(
             f'unknown --device {spec!r}: use -1 or @numpy for the CPU, '
             '0 or @cupy:0 for the first GPU') from None
-    device.use()
     return device
 
 

@@ -115,6 +115,9 @@ def create(name, lr=None, options=()):
         if lr_name is None:
             raise UsageError(f'{class_name} has no learning rate; leave out --lr '
                              f'(it takes: {", ".join(hyperparameters(class_name))})')
+        if lr_name in kwargs:
+            raise UsageError(f'--lr and --optimizer-arg {lr_name}=... both set the learning '
+                             'rate; give one')
         kwargs[lr_name] = lr
     return registry()[class_name](**kwargs)
 

@@ -15,6 +15,7 @@ def set_seed(seed):
     np.random.seed(seed)
     try:
         import cupy
+        if cupy.cuda.is_available():  # CuPy installed on a machine without a GPU
+            cupy.random.seed(seed)
     except ImportError:
-        return
-    cupy.random.seed(seed)
+        pass

@@ -27,6 +27,13 @@ BAD_INPUTS = {
     'too few units': (['--units', '3'], 'at least two'),
     'units not 3..1': (['--units', '4,2,1'], 'must start with 3'),
     'bad device': (['--device', 'tpu'], 'unknown --device'),
+    'bad device backend': (['--device', '@foo'], 'unknown --device'),
+    'negative seed': (['--seed', '-1'], 'between 0 and 2**32 - 1'),
+    'huge seed': (['--seed', '99999999999'], 'between 0 and 2**32 - 1'),
+    'lr given twice': (['--lr', '0.1', '--optimizer-arg', 'lr=0.2', '--epochs', '3'],
+                       'both set the learning rate'),
+    'missing snapshot': (['--epochs', '3', '--resume', 'no/such/snapshot'],
+                         'no such snapshot file'),
 }
 
 

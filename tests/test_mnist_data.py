@@ -88,6 +88,8 @@ def test_files_directly_in_data_dir_are_accepted(tmp_path, data_dir):
 
 
 def test_resolve_data_dir_order(tmp_path, monkeypatch):
+    (tmp_path / "flag").mkdir()
+    (tmp_path / "env").mkdir()
     monkeypatch.setenv("NETLIB_DATA_DIR", str(tmp_path / "env"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert resolve_data_dir(tmp_path / "flag") == tmp_path / "flag"
@@ -96,6 +98,14 @@ def test_resolve_data_dir_order(tmp_path, monkeypatch):
     assert resolve_data_dir() == tmp_path / "xdg" / "netlib"
     monkeypatch.delenv("XDG_CACHE_HOME")
     assert resolve_data_dir() == Path.home() / ".cache" / "netlib"
+
+
+def test_a_data_dir_that_is_not_a_folder_is_refused(tmp_path, monkeypatch):
+    with pytest.raises(DataError, match="--data-dir .* is not a folder"):
+        resolve_data_dir(tmp_path / "typo")
+    monkeypatch.setenv("NETLIB_DATA_DIR", str(tmp_path / "typo"))
+    with pytest.raises(DataError, match="NETLIB_DATA_DIR .* is not a folder"):
+        resolve_data_dir()
 
 
 @pytest.mark.parametrize("options", [
@@ -211,6 +221,7 @@ def test_download_with_wrong_content_is_not_kept(tmp_path, monkeypatch):
     fake.mkdir()
     (fake / f"{TEST_IMAGES}.gz").write_bytes(gzip.compress(b"not mnist"))
     monkeypatch.setattr(urllib.request, "urlopen", serve_from(fake, []))
+    (tmp_path / "data").mkdir()
     with pytest.raises(DataError, match="SHA-256"):
         load_mnist(tmp_path / "data", "test")
     assert not any((tmp_path / "data").rglob("*"))

@@ -91,6 +91,7 @@ def test_missing_data_leaves_no_run_folder(tmp_path, monkeypatch):
     def offline(url, timeout):
         raise urllib.error.URLError('no network')
     monkeypatch.setattr(urllib.request, 'urlopen', offline)
+    (tmp_path / 'empty').mkdir()
     with pytest.raises(DataError, match='missing in'):
         mnist_inference.main(['--data-dir', str(tmp_path / 'empty'),
                               '--out', str(tmp_path / 'run')])

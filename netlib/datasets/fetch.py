@@ -9,12 +9,12 @@ import gzip
 import hashlib
 import http.client
 import os
-import tempfile
 import urllib.request
 import zlib
 from pathlib import Path
 
 from netlib.errors import DataError
+from netlib.runs import atomic_path
 
 TIMEOUT_S = 60
 
@@ -27,7 +27,11 @@ def resolve_data_dir(data_dir=None):
     """
     chosen = data_dir or os.environ.get("NETLIB_DATA_DIR")
     if chosen:
-        return Path(chosen).expanduser()
+        folder = Path(chosen).expanduser()
+        if not folder.is_dir():  # a typo should not start a 50 MB download elsewhere
+            where = "--data-dir" if data_dir else "NETLIB_DATA_DIR"
+            raise DataError(f"{where} {folder} is not a folder")
+        return folder
     cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(cache) / "netlib"
 
@@ -84,14 +88,7 @@ def _write_atomically(dest, data):
     """Write ``data`` to ``dest`` so that readers never see a partial file."""
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.",
-                                   suffix=".part")
+        with atomic_path(dest) as tmp:
+            Path(tmp).write_bytes(data)
     except OSError as err:
-        raise DataError(f"cannot write into {dest.parent} ({err})") from err
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, dest)
-    except OSError as err:
-        Path(tmp).unlink(missing_ok=True)
         raise DataError(f"cannot write {dest} ({err})") from err
