@@ -38,4 +38,4 @@ bench: install $(TORCH_VENV)/.installed
 	$(PY) -m bench.run
 
 clean:
-	rm -rf $(VENV) $(TORCH_VENV) runs .pytest_cache
+	rm -rf $(VENV) $(TORCH_VENV) .pytest_cache  # never runs/: earlier results

@@ -59,12 +59,12 @@ class KerasEpochLine(chainer.training.Extension):
     priority = chainer.training.PRIORITY_READER  # after LogReport has its record
 
     def __init__(self, epochs):
-        self.epochs, self.previous_elapsed = epochs, 0.0
+        self.epochs = epochs
 
     def __call__(self, trainer):
-        record = trainer.get_extension('LogReport').log[-1]
-        seconds, self.previous_elapsed = (record['elapsed_time'] - self.previous_elapsed,
-                                          record['elapsed_time'])
+        log = trainer.get_extension('LogReport').log  # restored with a snapshot too
+        record = log[-1]
+        seconds = record['elapsed_time'] - (log[-2]['elapsed_time'] if len(log) > 1 else 0.0)
         print(f'Epoch {record["epoch"]}/{self.epochs} - {seconds:.0f}s'
               f' - loss: {record["main/loss"]:.4f} - acc: {record["main/accuracy"]:.4f}'
               f' - val_loss: {record["validation/main/loss"]:.4f}'

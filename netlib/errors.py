@@ -17,6 +17,6 @@ class DataError(UsageError):
 
 
 class Diverged(Exception):
-    """The training loss became NaN or infinite."""
+    """Training diverged: a NaN, infinite or exploded (> 1e10) loss, or a non-finite parameter."""
 
     exit_code = 3

@@ -125,8 +125,8 @@ def plot_panels(path, panels, title, xlabel, ylabel, columns=None, log_scale=Fal
             axes.plot(xs, ys, label=label)
         axes.set_title(panel_title, fontsize=10)
         axes.grid(True, alpha=0.3)
-        if log_scale:
-            axes.set_yscale('log')
+        if log_scale and any(y > 0 for _, ys in curves.values() for y in ys if y is not None):
+            axes.set_yscale('log')  # (a dead net's all-zero curve has no log scale)
         if ylim:
             axes.set_ylim(*ylim)
     for axes in grid.flat[len(panels):]:

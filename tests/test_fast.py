@@ -107,3 +107,12 @@ def test_array_iterator_stops_after_one_pass_without_repeat():
     batches = list(ArrayIterator(dataset, 3, repeat=False, shuffle=False))
     assert [len(batch[0]) for batch in batches] == [3, 3, 1]
     np.testing.assert_array_equal(np.concatenate([b[1] for b in batches]), np.arange(7))
+
+
+def test_other_datasets_get_chainers_serial_iterator():
+    from netlib.iterators import batch_iterator, converter_for
+    examples = [(np.float32(i), np.int32(i)) for i in range(5)]  # a plain list of tuples
+    iterator = batch_iterator(examples, 2, shuffle=False)
+    assert type(iterator) is chainer.iterators.SerialIterator
+    x, t = converter_for(iterator)(iterator.next())
+    np.testing.assert_array_equal(t, [0, 1])
