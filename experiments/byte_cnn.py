@@ -9,11 +9,16 @@ backpropagation replaces the post's hand-derived gradients
 
 The files are real: JPEGs Python packages ship plus JPEGs Pillow encodes from
 them and from MNIST digits (written to RUN/encoded/ to look at), and the
-Windows launchers of setuptools and pip.  Windows are cut at random offsets;
-train and test windows come from different files (printed), and each class
-gets the same number of windows.  The run folder gets the loss and accuracy
+Windows launchers of setuptools and pip.  Windows are cut at random offsets
+and each class gets the same number of windows.  Train and test windows come
+from different *source groups* (printed): a photo and all its re-encodings are
+one group, each MNIST sheet is one, and one launcher's builds for several
+machines (cli-32.exe, cli-64.exe, cli-arm64.exe) are one, so no test window
+comes from a source the network was trained on.  The run folder gets the loss and accuracy
 curves and confusion.png.
 """
+
+from pathlib import Path
 
 import chainer
 import numpy as np
@@ -47,7 +52,8 @@ def parse_args(argv):
     data.add_argument('--test-windows', type=cli.positive_int, default=2000,
                       help='test windows per class')
     data.add_argument('--test-files', type=cli.positive_float, default=0.25,
-                      help="share of each class's files kept for testing only")
+                      help="share of each class's source groups (a file with its "
+                           're-encodings or its other-machine builds) kept for testing only')
     net = parser.add_argument_group('network (the post: --channels 1 --kernel 4 --stride 1 '
                                     '--pool 2 --conv-activation sigmoid)')
     net.add_argument('--channels', type=cli.positive_int, default=64,
@@ -72,10 +78,14 @@ def parse_args(argv):
     return args
 
 
-def find_files(folder, kind, window):
-    """The usable, distinct files of *kind* below *folder*; prints the duplicates it skips."""
+def find_files(folder, kind, window, require_two=True):
+    """The usable, distinct files of *kind* below *folder*; prints the duplicates it skips.
+
+    With *require_two*, refuses files from fewer than two source groups.
+    """
     files, duplicates = bytedata.find_files([folder], kind, window)
-    bytedata.require_two(files, [folder], kind)
+    if require_two:
+        bytedata.require_two(files, folder, kind)
     for name, original in duplicates.items():
         print(f'skipping {name}: same bytes as {original}')
     return files
@@ -83,10 +93,13 @@ def find_files(folder, kind, window):
 
 def default_jpegs(args):
     """The JPEGs packages ship, plus the ones Pillow encodes from them and from MNIST."""
-    photos = find_files(bytedata.site_packages(), JPEG, args.window)
+    photos = find_files(bytedata.site_packages(), JPEG, args.window, require_two=False)
     digits, _ = load_mnist(args.data_dir, 'test', scale=False, shape='image',
                            limit=bytedata.digits_needed())
-    return photos + bytedata.encode_jpegs(photos, digits[:, 0])
+    files = photos + bytedata.encode_jpegs(photos, digits[:, 0])
+    bytedata.require_two(files, f'(default: {bytedata.site_packages()} plus encoded JPEGs)',
+                         JPEG)
+    return files
 
 
 def save_encoded(out, files):
@@ -95,23 +108,29 @@ def save_encoded(out, files):
         if file.name.startswith('encoded/'):
             path = out / file.name
             path.parent.mkdir(exist_ok=True)
-            path.write_bytes(file.data)
+            with runs.atomic_path(path) as tmp:
+                Path(tmp).write_bytes(file.data)
 
 
-def print_split(kind, train, test):
-    print(f'{kind.name}: {len(train)} training files, {len(test)} test files')
+def print_split(kind, train, test, test_groups):
+    """One line per file: its side, [its source group], its name and size."""
+    n_groups = len(bytedata.group_files(train + test, kind))
+    print(f'{kind.name}: {n_groups - len(test_groups)} training source groups '
+          f'({len(train)} files), {len(test_groups)} test source groups ({len(test)} files: '
+          f'{", ".join(test_groups)})')
     for side, files in (('train', train), ('test', test)):
         for file in files:
-            print(f'  {side:5s} {file.name} ({len(file.data):,} bytes)')
+            group = bytedata.source_group(file.name, kind)
+            print(f'  {side:5s} [{group}] {file.name} ({len(file.data):,} bytes)')
 
 
 def build_datasets(args, files_per_kind):
-    """Balanced bit windows from a split by file: no file feeds both sides."""
+    """Balanced bit windows from a split by source group: no source feeds both sides."""
     rng = np.random.default_rng(args.seed)
     train_files, test_files = [], []
     for kind, files in zip(KINDS, files_per_kind):
-        train, test = bytedata.split_by_file(files, args.test_files)
-        print_split(kind, train, test)
+        train, test, test_groups = bytedata.split_by_group(files, args.test_files, kind)
+        print_split(kind, train, test, test_groups)
         train_files.append(train)
         test_files.append(test)
     return (bytedata.balanced_dataset(train_files, args.train_windows, args.window, rng),
@@ -186,7 +205,7 @@ def main(argv=None):
     print_confusion(counts)
     accuracy = np.trace(counts) / counts.sum()
     plot_confusion(out / 'confusion.png', counts,
-                   f'ByteCNN on windows of unseen files\naccuracy {accuracy:.4f}')
+                   f'ByteCNN on windows of unseen sources\naccuracy {accuracy:.4f}')
     print(f'test accuracy {metrics["test_accuracy"]:.4f} (the post: about 0.92), '
           f'{metrics["seconds"]:.0f} s')
     return metrics

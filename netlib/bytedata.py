@@ -1,4 +1,4 @@
-"""Is this a JPEG or a program?  Bit windows cut from real files, split by file.
+"""Is this a JPEG or a program?  Bit windows cut from real files, split by source.
 
 palloc's CNN post classifies 8 bytes (64 bits) taken from JPEG images and from
 Windows ``.exe`` files.  This module builds that data set from files found on
@@ -10,14 +10,19 @@ the machine:
 * programs: the Windows launchers that setuptools and pip ship
   (``cli-64.exe``, ``t64.exe``, ...), PE files that start with ``MZ``.
 
-Train and test windows come from different *files*: windows of one file are
-alike, so a split by window would test on files the network has already seen.
-Files with identical bytes count as one (setuptools' ``cli.exe`` is a copy of
-``cli-32.exe``).
+Train and test windows come from different *source groups*, not just different
+files: windows of one file are alike, and so are the files made from one source
+(a photo and its re-encodings at other sizes and qualities; ``cli-32.exe``,
+``cli-64.exe`` and ``cli-arm64.exe``, one launcher built for three machines).
+A split by window, or by file, would test on sources the network has already
+seen.  :func:`source_group` names a file's group; :func:`split_by_group` keeps
+every group on one side.  Files with identical bytes count as one (setuptools'
+``cli.exe`` is a copy of ``cli-32.exe``).
 """
 
 import hashlib
 import io
+import re
 import sysconfig
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,26 +98,69 @@ def _files_below(folder, kind):
             if path.suffix.lower() in kind.suffixes and path.is_file()]
 
 
-def require_two(files, folders, kind):
-    """Refuse fewer than two files: a split by file needs one on each side."""
-    if len(files) < 2:
-        where = ', '.join(str(folder) for folder in folders)
-        found = 'no usable file' if not files else f'only one usable file ({files[0].name})'
-        raise DataError(f'{kind.flag} {where} holds {found}: looked for {kind.describe()}, '
-                        'and a train/test split by file needs at least 2 different files')
+# A JPEG re-encoded by encode_jpegs: SOURCE-x<scale>-q<quality>.jpg.
+_REENCODED = re.compile(r'(?P<source>.+)-x[0-9.]+-q[0-9]+')
+# A launcher built for one machine: cli-32, cli-arm64, t64, w64-arm, gui-64 ...
+# (without a dash, a number right after another digit is part of the name: exe-032
+# stays whole, python3-64 is python3).
+_BUILT_FOR = re.compile(r'(?P<source>.+?)(?:-(?:32|64)|(?<![0-9])(?:32|64))?(?:-arm(?:64)?)?')
 
 
-def split_by_file(files, test_fraction):
-    """(train, test): every file goes to exactly one side, chosen by its place in the sort.
+def source_group(name, kind):
+    """The source a file of *kind* called *name* was made from; files of one source are alike.
 
-    Test files are spread evenly over the sorted list, so the split is the same
-    on every run and does not depend on ``--seed``.
+    JPEGs: the file name's stem less an ``-x<scale>-q<quality>`` re-encoding
+    suffix, so ``grace_hopper.jpg`` and ``encoded/grace_hopper-x0.5-q40.jpg``
+    are one group, and each MNIST sheet (its own range of digits) is one.
+    Programs: the stem less a ``-32``/``-64``/``-arm``/``-arm64`` machine suffix
+    (``cli-32``, ``cli-64``, ``cli-arm64`` -> ``cli``; ``t32``, ``t64-arm`` -> ``t``).
+    Folders are ignored, so same-named files in two folders are one group.
     """
-    n_test = min(len(files) - 1, max(1, round(len(files) * test_fraction)))
-    test_places = {int((i + 0.5) * len(files) / n_test) for i in range(n_test)}
-    train = [file for place, file in enumerate(files) if place not in test_places]
-    test = [file for place, file in enumerate(files) if place in test_places]
-    return train, test
+    stem = Path(name).stem.lower()
+    pattern = _REENCODED if kind is JPEG else _BUILT_FOR
+    match = pattern.fullmatch(stem)
+    return match['source'] if match else stem
+
+
+def group_files(files, kind):
+    """{source group: its files}, groups sorted by name (files keep their order)."""
+    groups = {}
+    for file in files:
+        groups.setdefault(source_group(file.name, kind), []).append(file)
+    return dict(sorted(groups.items()))
+
+
+def require_two(files, where, kind):
+    """Refuse fewer than two source groups: a split by source needs one on each side."""
+    groups = group_files(files, kind)
+    if len(groups) < 2:
+        if not files:
+            found = 'no usable file'
+        elif len(files) == 1:
+            found = f'only one usable file ({files[0].name})'
+        else:
+            found = (f'{len(files)} usable files but all from one source '
+                     f'({next(iter(groups))}: re-encodings or builds of one file)')
+        raise DataError(f'{kind.flag} {where} holds {found}: looked for {kind.describe()}, '
+                        'and a train/test split by source needs files from at least 2 '
+                        'distinct source files')
+
+
+def split_by_group(files, test_fraction, kind):
+    """(train, test, test group names): every source group goes to exactly one side.
+
+    Groups are sorted by name and the test groups spread evenly over that list,
+    so the split is the same on every run and does not depend on ``--seed``.
+    *test_fraction* is a share of the groups, not of the files or bytes.
+    """
+    groups = group_files(files, kind)
+    names = list(groups)
+    n_test = min(len(names) - 1, max(1, round(len(names) * test_fraction)))
+    test_places = {int((i + 0.5) * len(names) / n_test) for i in range(n_test)}
+    test_names = [name for place, name in enumerate(names) if place in test_places]
+    train = [file for name in names if name not in test_names for file in groups[name]]
+    test = [file for name in test_names for file in groups[name]]
+    return train, test, test_names
 
 
 def sample_windows(files, count, window, rng):
@@ -155,8 +203,10 @@ def encode_jpegs(photos, digits):
     """JPEG files encoded by Pillow, as ByteFiles named ``encoded/...``.
 
     *photos* (ByteFiles of real JPEGs) are re-encoded at each ``PHOTO_VARIANTS``
-    size and quality; *digits*, (N, 28, 28) uint8 MNIST images, are tiled into
-    square sheets of distinct digits for each ``DIGIT_VARIANTS`` entry.
+    size and quality, named ``STEM-x<scale>-q<quality>.jpg`` so that
+    :func:`source_group` puts them with their photo; *digits*, (N, 28, 28)
+    uint8 MNIST images, are tiled into square sheets of distinct digits, one
+    sheet (and so one source group) per ``DIGIT_VARIANTS`` entry.
     """
     from PIL import Image  # Pillow comes with matplotlib
 

@@ -1,4 +1,4 @@
-"""experiments/byte_cnn.py and netlib.bytedata: real files, split by file, one-line errors."""
+"""experiments/byte_cnn.py and netlib.bytedata: real files, split by source, one-line errors."""
 
 import io
 
@@ -28,7 +28,7 @@ def bytes_of(dataset):
 
 # -- the experiment ------------------------------------------------------------
 
-def test_small_run_beats_85_percent_on_unseen_files(data_dir, tmp_path, capsys):
+def test_small_run_beats_85_percent_on_unseen_sources(data_dir, tmp_path, capsys):
     out = tmp_path / 'run'
     metrics = byte_cnn.main(['--train-windows', '4000', '--test-windows', '1000',
                              '--epoch', '10', '--noprogress',
@@ -38,14 +38,30 @@ def test_small_run_beats_85_percent_on_unseen_files(data_dir, tmp_path, capsys):
     assert confusion.sum(axis=1).tolist() == [1000, 1000]  # balanced classes
     assert {'loss.png', 'accuracy.png', 'confusion.png'} <= {p.name for p in out.iterdir()}
     assert any((out / 'encoded').glob('mnist-*.jpg'))  # the encoded JPEGs can be opened
+    assert not list((out / 'encoded').glob('.*.tmp'))  # written through atomic_path
     printed = capsys.readouterr().out
-    sides = {'train': set(), 'test': set()}
+    # '  train [group] name (size bytes)': one line per file
+    files = {'train': set(), 'test': set()}
+    groups = {'train': set(), 'test': set()}
     for line in printed.splitlines():
         side, _, rest = line.strip().partition(' ')
-        if side in sides and line.startswith('  '):
-            sides[side].add(rest.strip().split(' (')[0])
-    assert sides['train'] and sides['test']
-    assert not sides['train'] & sides['test']  # the printed split has no shared file
+        if side in files and line.startswith('  '):
+            group, _, name = rest.strip().partition('] ')
+            files[side].add(name.split(' (')[0])
+            groups[side].add(group.lstrip('['))
+    assert files['train'] and files['test']
+    assert not files['train'] & files['test']  # the printed split has no shared file ...
+    assert not groups['train'] & groups['test']  # ... and no shared source group
+    # the source groups printed are the ones the names imply, for both classes
+    for side in files:
+        for name in files[side]:
+            kind = EXE if name.endswith('.exe') else JPEG
+            assert bytedata.source_group(name, kind) in groups[side]
+    # a photo's re-encodings sit on its side, a launcher's builds on theirs
+    for stem in ('grace_hopper', 'china', 'flower', 'cli-', 'gui-', 't32', 'w32'):
+        sides = {side for side in files for name in files[side]
+                 if name.rsplit('/', 1)[-1].startswith(stem)}
+        assert len(sides) <= 1, (stem, sides)
     assert 'true exe' in printed
 
 
@@ -59,6 +75,31 @@ def test_empty_jpeg_dir_exits_2_with_one_line(run, tmp_path):
     assert 'Traceback' not in result.stderr
     assert '--jpeg-dir' in result.stderr and 'no usable file' in result.stderr
     assert not (tmp_path / 'run').exists()  # refused before a run folder is made
+
+
+def test_jpeg_dir_of_one_source_exits_2_with_one_line(run, tmp_path):
+    # two different files, but one is a re-encoding of the other: one source group
+    (tmp_path / 'jpegs').mkdir()
+    image = Image.new('RGB', (40, 30), 'orange')
+    (tmp_path / 'jpegs' / 'photo.jpg').write_bytes(encode(image))
+    (tmp_path / 'jpegs' / 'photo-x0.5-q40.jpg').write_bytes(
+        encode(image.resize((20, 15)), quality=40))
+    result = run('experiments.byte_cnn', '--jpeg-dir', tmp_path / 'jpegs',
+                 '--out', tmp_path / 'run')
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert 'Traceback' not in result.stderr
+    assert 'all from one source (photo' in result.stderr
+    assert 'at least 2 distinct source files' in result.stderr
+    assert not (tmp_path / 'run').exists()
+
+
+def test_one_launcher_family_is_refused():
+    family = [ByteFile(name, EXE.magic + bytes([value]) * 64)
+              for value, name in enumerate(['cli-32.exe', 'cli-64.exe', 'cli-arm64.exe'])]
+    with pytest.raises(DataError, match='--exe-dir .*all from one source \\(cli'):
+        bytedata.require_two(family, 'somewhere', EXE)
+    bytedata.require_two(family + constant_files(EXE, [7]), 'somewhere', EXE)  # 2 groups: fine
 
 
 def test_missing_exe_dir_is_a_data_error(tmp_path):
@@ -98,29 +139,67 @@ def test_encoded_jpegs_decode_as_images():
         assert Image.open(io.BytesIO(file.data)).format == 'JPEG'
 
 
-def encode(image):
+def encode(image, quality=75):
     buffer = io.BytesIO()
-    image.save(buffer, format='JPEG')
+    image.save(buffer, format='JPEG', quality=quality)
     return buffer.getvalue()
 
 
-# -- the split by file and the windows ----------------------------------------------
+# -- source groups, the split by source and the windows --------------------------------
 
-@given(n_files=st.integers(2, 60), fraction=st.floats(0.01, 0.99))
-def test_split_by_file_puts_every_file_on_exactly_one_side(n_files, fraction):
-    files = constant_files(EXE, range(n_files))
-    train, test = bytedata.split_by_file(files, fraction)
+@pytest.mark.parametrize('name, kind, group', [
+    ('matplotlib/mpl-data/sample_data/grace_hopper.jpg', JPEG, 'grace_hopper'),
+    ('encoded/grace_hopper-x1-q80.jpg', JPEG, 'grace_hopper'),
+    ('encoded/grace_hopper-x0.5-q40.jpg', JPEG, 'grace_hopper'),
+    ('encoded/mnist-0000-0015-x2-q60.jpg', JPEG, 'mnist-0000-0015'),
+    ('sklearn/datasets/images/china.jpg', JPEG, 'china'),
+    ('setuptools/cli-32.exe', EXE, 'cli'),
+    ('setuptools/cli-64.exe', EXE, 'cli'),
+    ('setuptools/cli-arm64.exe', EXE, 'cli'),
+    ('setuptools/cli.exe', EXE, 'cli'),
+    ('setuptools/gui-arm64.exe', EXE, 'gui'),
+    ('pip/_vendor/distlib/t64-arm.exe', EXE, 't'),
+    ('pip/_vendor/distlib/t32.exe', EXE, 't'),
+    ('pip/_vendor/distlib/w64.exe', EXE, 'w'),
+    ('exe-032', EXE, 'exe-032'),  # a number after a digit is part of the name
+    ('python3.exe', EXE, 'python3'),
+    ('python3-64.exe', EXE, 'python3'),
+    ('cli100-arm64.exe', EXE, 'cli100'),
+])
+def test_source_group_joins_reencodings_and_builds(name, kind, group):
+    assert bytedata.source_group(name, kind) == group
+
+
+MACHINES = ['', '-32', '-64', '-arm64']
+
+
+@given(members=st.lists(st.integers(1, len(MACHINES)), min_size=2, max_size=30),
+       fraction=st.floats(0.01, 0.99))
+def test_split_by_group_puts_every_source_group_on_exactly_one_side(members, fraction):
+    # group g holds launchers lg, lg-32, ... built for up to four machines
+    files = [ByteFile(f'l{g}{machine}.exe', EXE.magic + bytes([g]) * 16)
+             for g, count in enumerate(members) for machine in MACHINES[:count]]
+    train, test, test_groups = bytedata.split_by_group(files, fraction, EXE)
     assert train and test
-    assert sorted(train + test, key=lambda file: file.name) == files
-    assert bytedata.split_by_file(files, fraction) == (train, test)  # deterministic
+    assert sorted(train + test, key=lambda file: file.name) == sorted(
+        files, key=lambda file: file.name)
+    train_groups = {bytedata.source_group(file.name, EXE) for file in train}
+    assert {bytedata.source_group(file.name, EXE) for file in test} == set(test_groups)
+    assert not train_groups & set(test_groups)  # no source group on both sides
+    assert len(train_groups) + len(test_groups) == len(members)
+    assert bytedata.split_by_group(files, fraction, EXE) == (train, test, test_groups)
 
 
-def test_no_file_feeds_both_train_and_test_windows():
-    # Every file holds one byte value (after its magic bytes), so the byte values
-    # in a set of windows say which files they were cut from.
-    jpegs, exes = constant_files(JPEG, range(0, 8)), constant_files(EXE, range(100, 108))
+def test_no_source_feeds_both_train_and_test_windows():
+    # Every source group holds one byte value (after its magic bytes) in all its
+    # files, so the byte values in a set of windows say which groups they came from.
+    jpegs = [ByteFile(f'photo{value}{suffix}.jpg', JPEG.magic + bytes([value]) * 64)
+             for value in range(0, 8) for suffix in ('', '-x1-q80', '-x0.5-q40')]
+    exes = [ByteFile(f'cli{value}{suffix}.exe', EXE.magic + bytes([value]) * 64)
+            for value in range(100, 108) for suffix in ('-32', '-64', '-arm64')]
     rng = np.random.default_rng(0)
-    splits = [bytedata.split_by_file(files, 0.25) for files in (jpegs, exes)]
+    splits = [bytedata.split_by_group(files, 0.25, kind)
+              for files, kind in ((jpegs, JPEG), (exes, EXE))]
     train = bytedata.balanced_dataset([side[0] for side in splits], 500, 8, rng)
     test = bytedata.balanced_dataset([side[1] for side in splits], 500, 8, rng)
     magic = set(JPEG.magic) | set(EXE.magic)
