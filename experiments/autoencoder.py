@@ -97,7 +97,8 @@ def plot_against_baseline(path, log, baseline):
 
 
 def plot_reconstructions(path, originals, reconstructions, code):
-    figure, grid = plots.plt.subplots(2, len(originals), figsize=(1.1 * len(originals), 2.8))
+    figure, grid = plots.plt.subplots(2, len(originals), figsize=(1.1 * len(originals), 2.8),
+                                      squeeze=False)  # 2-D even for a single digit
     for column, (original, rebuilt) in enumerate(zip(originals, reconstructions)):
         for axes, image in zip(grid[:, column], (original, rebuilt)):
             axes.imshow(np.clip(image, 0, 1).reshape(28, 28), cmap='gray', vmin=0, vmax=1)
@@ -117,7 +118,7 @@ def main(argv=None):
     set_seed(args.seed)
     x_train, _ = load_mnist(args.data_dir, 'train', limit=args.train_size)
     x_test, _ = load_mnist(args.data_dir, 'test', limit=args.test_size)
-    out = training.prepare_out(args)
+    out = training.prepare_out(args)  # after the data loaded: a missing file leaves no run folder
     runs.save_args(out, args)
     units = (784, args.unit, args.code, args.unit, 784)
     model = Regressor(MLP(units, args.activation))

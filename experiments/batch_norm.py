@@ -140,10 +140,10 @@ def summarise(scales, finals):
 def main(argv=None):
     args = parse_args(argv)
     device = get_device(args.device)
-    out = runs.prepare(args.out)
-    runs.save_args(out, args)
     train = device.send(load_mnist(args.data_dir, 'train', limit=args.train_size))
     test = device.send(load_mnist(args.data_dir, 'test', limit=args.test_size))
+    out = runs.prepare(args.out)  # after the data loaded: a missing file leaves no run folder
+    runs.save_args(out, args)
     scales = np.logspace(0, np.log10(args.smallest_scale), args.scales)
     print(f'{args.hidden_layers + 1}-layer relu net, {len(train[0])} MNIST images, '
           f'{args.epoch} epochs, {args.optimizer}; final accuracy with / without batch norm')

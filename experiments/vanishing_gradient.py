@@ -134,12 +134,26 @@ def plot_gradient_norms(out, results, iterations):
                        xlabel='layer', ylabel='||dL/dW||')
 
 
+def gradient_ratio(norms):
+    """First-layer / last-layer gradient norm; None when the last layer's is 0.
+
+    A dead net (every unit of a hidden layer inactive, e.g. ``--unit 1`` with
+    relu) gives the output layer no gradient: the ratio is undefined, and None
+    keeps ``metrics.json`` strict JSON (it cannot hold inf or nan).
+    """
+    return norms[0] / norms[-1] if norms[-1] > 0 else None
+
+
+def format_ratio(ratio):
+    return 'undefined (output-layer gradient is 0)' if ratio is None else f'{ratio:.2e}'
+
+
 def summarise(name, result):
     """The metrics of one activation, named after it."""
     last_tenth = max(1, len(result['losses']) // 10)  # a mean: one batch's loss is noisy
     return {
-        f'{name}_grad_ratio': result['norms_init'][0] / result['norms_init'][-1],
-        f'{name}_grad_ratio_trained': result['norms_trained'][0] / result['norms_trained'][-1],
+        f'{name}_grad_ratio': gradient_ratio(result['norms_init']),
+        f'{name}_grad_ratio_trained': gradient_ratio(result['norms_trained']),
         f'{name}_final_loss': float(np.mean(result['losses'][-last_tenth:])),
         f'{name}_test_accuracy': result['test']['accuracy'],
         f'{name}_grad_norms_init': result['norms_init'],
@@ -150,10 +164,10 @@ def summarise(name, result):
 def main(argv=None):
     args = parse_args(argv)
     device = get_device(args.device)
-    out = runs.prepare(args.out)
-    runs.save_args(out, args)
     train = device.send(load_mnist(args.data_dir, 'train', limit=args.train_size))
     test = device.send(load_mnist(args.data_dir, 'test', limit=args.test_size))
+    out = runs.prepare(args.out)  # after the data loaded: a missing file leaves no run folder
+    runs.save_args(out, args)
     maxima = measure_derivatives(out)
     print(f"max sigmoid'(x) = {maxima['sigmoid']!r} (the post: 1/4), "
           f"max relu'(x) = {maxima['relu']!r}")
@@ -172,12 +186,13 @@ def main(argv=None):
                       ylabel=f'cross-entropy (mean of {SMOOTHING} mini-batches)')
     metrics = {'sigmoid_derivative_max': maxima['sigmoid'],
                'relu_derivative_max': maxima['relu']}
-    print('\nfirst-layer / last-layer (output layer) gradient norm; below 1e-2: vanished')
+    print('\nfirst-layer / last-layer (output layer) gradient norm; below 1e-2: vanished '
+          '(undefined, null in metrics.json, when no gradient reaches the output layer)')
     for name, result in results.items():
         summary = summarise(name, result)
         metrics.update(summary)
-        print(f'{name:>10s}: {summary[f"{name}_grad_ratio"]:.2e} at initialisation, '
-              f'{summary[f"{name}_grad_ratio_trained"]:.2e} after training; '
+        print(f'{name:>10s}: {format_ratio(summary[f"{name}_grad_ratio"])} at initialisation, '
+              f'{format_ratio(summary[f"{name}_grad_ratio_trained"])} after training; '
               f'loss {summary[f"{name}_final_loss"]:.3f} (last 10 % of iterations), '
               f'test accuracy {summary[f"{name}_test_accuracy"]:.3f}')
     runs.save_metrics(out, metrics)

@@ -149,10 +149,8 @@ def train_one(name, args, train, test, device):
     return losses, final_loss, probes.evaluate(model, *test)['accuracy']
 
 
-def compare_on_mnist(out, args, device):
+def compare_on_mnist(out, args, train, test, device):
     """Train from each of the book's three initialisers; loss plot and final numbers."""
-    train = device.send(load_mnist(args.data_dir, 'train', limit=args.train_size))
-    test = device.send(load_mnist(args.data_dir, 'test', limit=args.test_size))
     print(f'\nMNIST, {"-".join(map(str, layer_sizes(args)))} net ({args.activation}), '
           f'{args.optimizer}, {args.iterations} iterations of {args.batchsize} on '
           f'{len(train[0])} images; after training:')
@@ -175,10 +173,12 @@ def compare_on_mnist(out, args, device):
 def main(argv=None):
     args = parse_args(argv)
     device = get_device(args.device)
-    out = runs.prepare(args.out)
+    train = device.send(load_mnist(args.data_dir, 'train', limit=args.train_size))
+    test = device.send(load_mnist(args.data_dir, 'test', limit=args.test_size))
+    out = runs.prepare(args.out)  # after the data loaded: a missing file leaves no run folder
     runs.save_args(out, args)
     metrics = activation_spreads(out, args)
-    metrics.update(compare_on_mnist(out, args, device))
+    metrics.update(compare_on_mnist(out, args, train, test, device))
     metrics['he_minus_xavier_final_loss'] = (metrics['he_final_loss']
                                              - metrics['xavier_final_loss'])
     print(f'std 0.01 ends at {metrics["std001_final_loss"]:.3f} (guessing: ln 10 = 2.303); '

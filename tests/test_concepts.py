@@ -6,13 +6,15 @@ on two cores; the registry checks the same claims at the default settings.
 """
 
 import json
+import urllib.error
+import urllib.request
 
 import chainer
 import numpy as np
 import pytest
 
 from experiments import autoencoder, batch_norm, overfit_dropout, vanishing_gradient, weight_init
-from netlib import probes
+from netlib import cli, probes
 from netlib.networks import MLP, Classifier
 from netlib.regularized import BatchNormMLP, DropoutMLP
 from netlib.seed import set_seed
@@ -142,3 +144,43 @@ def test_help_explains(run, module):
     assert result.returncode == 0
     assert '--seed' in result.stdout and '--data-dir' in result.stdout
     assert '--optimizer' in result.stdout and '--device' in result.stdout
+
+
+@pytest.mark.parametrize('script', [batch_norm, overfit_dropout, vanishing_gradient,
+                                    weight_init, autoencoder])
+@pytest.mark.parametrize('exists', [False, True], ids=['absent', 'empty'])
+def test_missing_data_exits_2_and_leaves_no_run_folder(script, exists, tmp_path, monkeypatch,
+                                                       capsys):
+    def offline(url, timeout):
+        raise urllib.error.URLError('no network')
+    monkeypatch.setattr(urllib.request, 'urlopen', offline)
+    data = tmp_path / 'data'  # a wrong --data-dir: not there, or without MNIST
+    if exists:
+        data.mkdir()
+    out = tmp_path / 'run'
+    with pytest.raises(SystemExit) as exit_info:
+        cli.run_main(script.main, ['--data-dir', str(data), '--out', str(out)])
+    assert exit_info.value.code == 2
+    stderr = capsys.readouterr().err
+    assert stderr.count('\n') == 1 and str(data) in stderr
+    assert not out.exists()
+    assert not list(tmp_path.glob('run*'))  # nor a numbered sibling
+
+
+def test_a_dead_net_has_no_gradient_ratio(tmp_path, data_dir, capsys):
+    # One relu unit per layer: inactive for every image, so no gradient reaches
+    # the output layer and first / last is 0 / 0.
+    metrics, _ = run_small(vanishing_gradient, tmp_path, data_dir, '--activations', 'relu',
+                           '--unit', 1, '--iterations', 5, '--train-size', 200,
+                           '--test-size', 100)
+    assert metrics['relu_grad_norms_init'][-1] == 0
+    assert metrics['relu_grad_ratio'] is None
+    assert 'undefined (output-layer gradient is 0)' in capsys.readouterr().out
+
+
+def test_autoencoder_with_a_single_test_image(tmp_path, data_dir):
+    metrics, out = run_small(autoencoder, tmp_path, data_dir, '--epoch', 1,
+                             '--train-size', 200, '--test-size', 1, '--unit', 16,
+                             '--code', 4, '--noprogress')
+    assert np.isfinite(metrics['test_mse'])
+    assert_plots(out, 'reconstructions.png')
