@@ -80,7 +80,7 @@ def train_pair(scale, args, train, test, device):
 
     The end state holds the final test accuracy and whether the loss diverged.
     """
-    sizes = (784,) + (args.unit,) * args.hidden_layers + (10,)
+    sizes = probes.mnist_mlp_sizes(args)
     curves, ends = {}, {}
     for name, net in nets(args).items():
         set_seed(args.seed)  # both nets: the same initial weights and batches

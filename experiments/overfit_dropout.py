@@ -93,7 +93,7 @@ def variants(args):
 def train_variant(make_predictor, weight_decay, args, train, test, device):
     """Train and test accuracy per epoch of one variant."""
     set_seed(args.seed)  # every variant: the same initial weights and batches
-    sizes = (784,) + (args.unit,) * args.hidden_layers + (10,)
+    sizes = probes.mnist_mlp_sizes(args)
     model = Classifier(make_predictor(sizes, initialW=initializers.HeNormal()))
     model.to_device(device)
     optimizer = optimizers.create(args.optimizer, args.lr, args.optimizer_arg)

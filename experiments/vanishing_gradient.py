@@ -102,7 +102,7 @@ def measure_derivatives(out):
 def train_one(activation, args, train, test, device):
     """Gradient norms before and after training a deep MLP with *activation*."""
     set_seed(args.seed)  # same initial weights and batches for every activation
-    units = (784,) + (args.unit,) * args.hidden_layers + (10,)
+    units = probes.mnist_mlp_sizes(args)
     model = Classifier(MLP(units, activation))
     model.to_device(device)
     optimizer = optimizers.from_args(args, model)

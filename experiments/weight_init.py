@@ -129,10 +129,6 @@ def activation_spreads(out, args):
     return metrics
 
 
-def layer_sizes(args):
-    return (784,) + (args.unit,) * args.hidden_layers + (10,)
-
-
 def train_one(name, args, train, test, device):
     """Mini-batch losses of the MNIST net from initialiser *name*; its final numbers.
 
@@ -140,7 +136,8 @@ def train_one(name, args, train, test, device):
     of the test images.
     """
     set_seed(args.seed)  # the same mini-batches for every initialiser
-    predictor = MLP(layer_sizes(args), args.activation, initialW=INITIALIZERS[name][1])
+    sizes = probes.mnist_mlp_sizes(args)
+    predictor = MLP(sizes, args.activation, initialW=INITIALIZERS[name][1])
     model = Classifier(predictor)
     model.to_device(device)
     optimizer = optimizers.from_args(args, model)
@@ -151,7 +148,7 @@ def train_one(name, args, train, test, device):
 
 def compare_on_mnist(out, args, train, test, device):
     """Train from each of the book's three initialisers; loss plot and final numbers."""
-    print(f'\nMNIST, {"-".join(map(str, layer_sizes(args)))} net ({args.activation}), '
+    print(f'\nMNIST, {"-".join(map(str, probes.mnist_mlp_sizes(args)))} net ({args.activation}), '
           f'{args.optimizer}, {args.iterations} iterations of {args.batchsize} on '
           f'{len(train[0])} images; after training:')
     metrics, curves = {}, {}
@@ -163,7 +160,7 @@ def compare_on_mnist(out, args, train, test, device):
         print(f'  {INITIALIZERS[name][0]:>20s}: training-set loss {final_loss:.4f}, '
               f'test accuracy {test_accuracy:.4f}', flush=True)
     plots.plot_curves(out / 'loss.png', curves,
-                      title=f'MNIST, {len(layer_sizes(args)) - 1}-layer {args.activation} '
+                      title=f'MNIST, {len(probes.mnist_mlp_sizes(args)) - 1}-layer {args.activation} '
                             f'net: loss by initialisation',
                       xlabel='iteration',
                       ylabel=f'cross-entropy (mean of {SMOOTHING} mini-batches)')

@@ -14,6 +14,11 @@ from netlib import plots, steps
 from netlib.training import check_loss
 
 
+def mnist_mlp_sizes(args):
+    """784 inputs, ``--hidden-layers`` layers of ``--unit``, 10 outputs."""
+    return (784,) + (args.unit,) * args.hidden_layers + (10,)
+
+
 def weight_gradient_norms(layers):
     """The L2 norm of each layer's weight gradient ``W.grad``, input layer first."""
     return [float(layer.xp.linalg.norm(layer.W.grad)) for layer in layers]
