@@ -100,7 +100,8 @@ def main(argv=None):
     args = parse_args(argv)
     if args.list:
         for experiment in EXPERIMENTS:
-            print(f'{experiment.name:28s} python -m {experiment.module} {" ".join(experiment.args)}')
+            command = ' '.join((experiment.module, *experiment.args))
+            print(f'{experiment.name:28s} python -m {command}')
         return
     args.results.mkdir(parents=True, exist_ok=True)
     chosen = [e for e in EXPERIMENTS if not args.only or e.name in args.only]

@@ -160,7 +160,7 @@ def compare_on_mnist(out, args, train, test, device):
         print(f'  {INITIALIZERS[name][0]:>20s}: training-set loss {final_loss:.4f}, '
               f'test accuracy {test_accuracy:.4f}', flush=True)
     plots.plot_curves(out / 'loss.png', curves,
-                      title=f'MNIST, {len(probes.mnist_mlp_sizes(args)) - 1}-layer {args.activation} '
+                      title=f'MNIST, {args.hidden_layers + 1}-layer {args.activation} '
                             f'net: loss by initialisation',
                       xlabel='iteration',
                       ylabel=f'cross-entropy (mean of {SMOOTHING} mini-batches)')
