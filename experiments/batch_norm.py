@@ -49,10 +49,7 @@ def parse_args(argv):
                              '--smallest-scale')
     parser.add_argument('--smallest-scale', type=cli.positive_float, default=1e-4,
                         help='the smallest initial weight std')
-    parser.add_argument('--hidden-layers', type=cli.positive_int, default=5,
-                        help='hidden layers of the net')
-    parser.add_argument('--unit', '-u', type=cli.positive_int, default=100,
-                        help='units in each hidden layer')
+    probes.add_mlp_arguments(parser, hidden_layers=5)
     parser.add_argument('--epoch', '-e', type=cli.positive_int, default=20,
                         help='sweeps over the training images per net')
     parser.add_argument('--batchsize', '-b', type=cli.positive_int, default=100,

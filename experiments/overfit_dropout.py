@@ -60,10 +60,7 @@ def parse_args(argv):
     parser.add_argument('--dropout-ratio', type=dropout_ratio, default=BOOK_DROPOUT_RATIO,
                         help='probability of dropping each hidden unit in the dropout net '
                              '(the book: 0.15 to 0.2)')
-    parser.add_argument('--hidden-layers', type=cli.positive_int, default=6,
-                        help='hidden layers of the net')
-    parser.add_argument('--unit', '-u', type=cli.positive_int, default=100,
-                        help='units in each hidden layer')
+    probes.add_mlp_arguments(parser, hidden_layers=6)
     parser.add_argument('--epoch', '-e', type=cli.positive_int, default=200,
                         help='sweeps over the training images per net')
     parser.add_argument('--batchsize', '-b', type=cli.positive_int, default=100,

@@ -52,11 +52,7 @@ def parse_args(argv):
     parser.add_argument('--activations', type=activation_list, default='sigmoid,relu,tanh',
                         help=f'comma-separated activations to compare, from: '
                              f'{", ".join(steps.ACTIVATIONS)}')
-    parser.add_argument('--hidden-layers', type=cli.positive_int, default=10,
-                        help='number of hidden layers: the deeper, the more the sigmoid '
-                             'gradient shrinks')
-    parser.add_argument('--unit', '-u', type=cli.positive_int, default=100,
-                        help='units in each hidden layer')
+    probes.add_mlp_arguments(parser, hidden_layers=10)
     parser.add_argument('--iterations', type=cli.positive_int, default=1000,
                         help='training updates per net, each on a random mini-batch')
     parser.add_argument('--batchsize', '-b', type=cli.positive_int, default=100,

@@ -54,10 +54,7 @@ def parse_args(argv):
     group = parser.add_argument_group('MNIST training')
     group.add_argument('--activation', default='relu', choices=sorted(steps.ACTIVATIONS),
                        help='activation of the trained net')
-    group.add_argument('--hidden-layers', type=cli.positive_int, default=4,
-                       help='hidden layers of the trained net (4 + output = 5 layers)')
-    group.add_argument('--unit', '-u', type=cli.positive_int, default=100,
-                       help='units in each hidden layer (and each histogram layer)')
+    probes.add_mlp_arguments(group, hidden_layers=4)
     group.add_argument('--iterations', type=cli.positive_int, default=2000,
                        help='training updates per initialisation')
     group.add_argument('--batchsize', '-b', type=cli.positive_int, default=128,

@@ -10,8 +10,16 @@ They share this short loop, these measurements and one small-multiples plot.
 import chainer
 import numpy as np
 
-from netlib import plots, steps
+from netlib import cli, plots, steps
 from netlib.training import check_loss
+
+
+def add_mlp_arguments(parser, hidden_layers, unit=100):
+    """``--hidden-layers`` and ``--unit``: the depth and width of the compared nets."""
+    parser.add_argument('--hidden-layers', type=cli.positive_int, default=hidden_layers,
+                        help='hidden layers of the net (the output layer comes on top)')
+    parser.add_argument('--unit', '-u', type=cli.positive_int, default=unit,
+                        help='units in each hidden layer')
 
 
 def mnist_mlp_sizes(args):
