@@ -12,6 +12,8 @@ setup(
         'chainer==7.8.1',
         'numpy>=1.21,<2',
         'matplotlib',
+        # netlib.kernels: the element-wise passes compiled (pooling, optimizer updates).
+        'numba>=0.59,<0.62',
         # chainer imports pkg_resources and numpy.distutils at import time;
         # setuptools >= 74 removed what that import needs.
         'setuptools<74',

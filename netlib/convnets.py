@@ -37,8 +37,12 @@ class KerasMnistCNN(chainer.Chain):
 
     def forward(self, x):
         h = F.relu(self.conv1(x))
-        h = F.relu(self.conv2(h))
-        h = fast.max_pooling_2x2(h)
+        # Keras pools after the ReLU.  ReLU keeps the order of numbers, so the
+        # maximum of the ReLUs is the ReLU of the maximum, and both orders pass
+        # the gradient to the same element: pooling first gives the same numbers
+        # (tests/test_convnets.py) with a quarter of the ReLU work (-3 ms of a
+        # 106 ms training iteration).
+        h = F.relu(fast.max_pooling_2x2(self.conv2(h)))
         h = F.dropout(h, 0.25)  # dropout is off under chainer.config.train = False
         h = F.relu(self.fc1(h))  # Linear flattens (N, 64, 12, 12) itself
         h = F.dropout(h, 0.5)

@@ -47,6 +47,7 @@ def registry():
         if inspect.isclass(value) and issubclass(value, chainer.Optimizer):
             classes[name] = value
     classes['Adam'] = fast.Adam
+    classes['AdaDelta'] = fast.AdaDelta
     return dict(sorted(classes.items()))
 
 

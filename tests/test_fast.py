@@ -65,10 +65,16 @@ def test_max_pooling_gradient_is_numerical():
                                   dtype=np.float64)
 
 
-@pytest.mark.parametrize('options', [{}, {'amsgrad': True}, {'weight_decay_rate': 0.01}])
-def test_adam_is_bit_identical_to_chainers(options):
+@pytest.mark.parametrize('chainers, ours, options', [
+    (chainer.optimizers.Adam, fast.Adam, {}),
+    (chainer.optimizers.Adam, fast.Adam, {'amsgrad': True}),
+    (chainer.optimizers.Adam, fast.Adam, {'weight_decay_rate': 0.01}),
+    (chainer.optimizers.AdaDelta, fast.AdaDelta, {}),
+    (chainer.optimizers.AdaDelta, fast.AdaDelta, {'rho': 0.9, 'eps': 1e-4}),
+])
+def test_fused_update_is_bit_identical_to_chainers(chainers, ours, options):
     finals = []
-    for optimizer_class in (chainer.optimizers.Adam, fast.Adam):
+    for optimizer_class in (chainers, ours):
         np.random.seed(0)
         model = chainer.ChainList(L.Linear(5, 4), L.Linear(4, 3))
         optimizer = optimizer_class(**options)
@@ -79,8 +85,9 @@ def test_adam_is_bit_identical_to_chainers(options):
                 param.grad = rng.randn(*param.shape).astype('f')
             optimizer.update()
         finals.append([param.array.copy() for param in model.params()])
-    for ours, chainers in zip(*finals):
-        np.testing.assert_array_equal(ours, chainers)
+    for mine, reference in zip(*finals):
+        assert mine.dtype == np.float32
+        np.testing.assert_array_equal(mine, reference)
 
 
 def test_array_iterator_gives_serial_iterators_batches():

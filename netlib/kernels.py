@@ -1,0 +1,99 @@
+"""Compiled CPU loops (Numba) for the element-wise passes that NumPy makes in many steps.
+
+Each loop does in one pass over memory what NumPy does in several, each pass
+with a temporary array.  They run on one core: Numba's parallel loops slowed
+the matrix products next to them tenfold (OpenMP's and OpenBLAS's waiting
+threads spin against each other on 2 cores), and one core already runs these
+passes at memory speed.  ``cache=True`` keeps the machine code in
+``__pycache__``, so only the first run on a machine compiles (about 1 s).
+
+The arithmetic is Chainer's, operation for operation and in float32 (scalars
+are cast to float32 before the loop, as NumPy casts a Python float against a
+float32 array), so the results equal Chainer's bit for bit;
+``tests/test_fast.py`` checks that.  Measured figures are in :mod:`netlib.fast`.
+"""
+
+import numba
+import numpy as np
+
+compiled = numba.njit(cache=True, error_model='numpy')
+
+
+@compiled
+def max_pool_2x2(x, y, corner):
+    """y = the maximum of every 2x2 window of x (planes, 2h, 2w); corner = 0-3, which one held it.
+
+    Corners count in row-major order (0 1 / 2 3); the first of equal values
+    wins, as in Chainer's argmax.  (Indexing the arrays directly: taking row
+    views inside the loop made the backward loop 4x slower.)
+    """
+    planes, h, w = y.shape
+    for p in range(planes):
+        for i in range(h):
+            for j in range(w):
+                best, which = x[p, 2 * i, 2 * j], 0
+                if x[p, 2 * i, 2 * j + 1] > best:
+                    best, which = x[p, 2 * i, 2 * j + 1], 1
+                if x[p, 2 * i + 1, 2 * j] > best:
+                    best, which = x[p, 2 * i + 1, 2 * j], 2
+                if x[p, 2 * i + 1, 2 * j + 1] > best:
+                    best, which = x[p, 2 * i + 1, 2 * j + 1], 3
+                y[p, i, j] = best
+                corner[p, i, j] = which
+
+
+@compiled
+def max_unpool_2x2(gy, corner, gx):
+    """gx (planes, 2h, 2w) = gy put back in the corner each window's maximum came from, else 0."""
+    planes, h, w = gy.shape
+    for p in range(planes):
+        for i in range(h):
+            for j in range(w):
+                g, which = gy[p, i, j], corner[p, i, j]
+                gx[p, 2 * i, 2 * j] = g if which == 0 else 0
+                gx[p, 2 * i, 2 * j + 1] = g if which == 1 else 0
+                gx[p, 2 * i + 1, 2 * j] = g if which == 2 else 0
+                gx[p, 2 * i + 1, 2 * j + 1] = g if which == 3 else 0
+
+
+@compiled
+def add_shifted_rows(gcol, width, gx):
+    """gx[n, c, i*width + j + l] += gcol[n, c, i, j, l]: col2im over whole image rows."""
+    n, c, kh, kw, length = gcol.shape
+    for a in range(n):
+        for b in range(c):
+            for i in range(kh):
+                for j in range(kw):
+                    start = i * width + j
+                    for l in range(length):
+                        gx[a, b, start + l] += gcol[a, b, i, j, l]
+
+
+@compiled
+def adam_update(param, grad, m, v, beta1_rest, beta2_rest, alpha_t, eps):
+    """Chainer's Adam step on flat float32 arrays, in Chainer's order of operations.
+
+    m += (1 - beta1) * (grad - m); v += (1 - beta2) * (grad * grad - v);
+    param -= alpha_t / (sqrt(v) + eps) * m.
+    """
+    for i in range(param.size):
+        g = grad[i]
+        m[i] += beta1_rest * (g - m[i])
+        v[i] += beta2_rest * (g * g - v[i])
+        param[i] -= alpha_t / (np.sqrt(v[i]) + eps) * m[i]
+
+
+@compiled
+def ada_delta_update(param, grad, msg, msdx, rho, rho_rest, eps):
+    """Chainer's AdaDelta step on flat float32 arrays, in Chainer's order of operations.
+
+    msg = rho * msg + (1 - rho) * grad * grad;
+    dx = sqrt((msdx + eps) / (msg + eps)) * grad;
+    msdx = rho * msdx + (1 - rho) * dx * dx; param -= dx.
+    """
+    for i in range(param.size):
+        g = grad[i]
+        msg[i] = msg[i] * rho + rho_rest * g * g
+        dx = np.sqrt((msdx[i] + eps) / (msg[i] + eps)) * g
+        msdx[i] = msdx[i] * rho + rho_rest * dx * dx
+        param[i] -= dx
