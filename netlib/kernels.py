@@ -57,16 +57,46 @@ def max_unpool_2x2(gy, corner, gx):
 
 
 @compiled
-def add_shifted_rows(gcol, width, gx):
-    """gx[n, c, i*width + j + l] += gcol[n, c, i, j, l]: col2im over whole image rows."""
-    n, c, kh, kw, length = gcol.shape
-    for a in range(n):
-        for b in range(c):
-            for i in range(kh):
-                for j in range(kw):
-                    start = i * width + j
-                    for l in range(length):
-                        gx[a, b, start + l] += gcol[a, b, i, j, l]
+def shifted_rows(x, kw, width, col):
+    """col[r, i*kw + j, l] = x[r, i*width + j + l], 0 past the end: im2col over whole image rows.
+
+    x is (rows, height*width) and col (rows, kh*kw, length), both C-contiguous;
+    flat, unsigned indices as in :func:`add_shifted_rows` (0.115 -> 0.066 ms
+    for a block of 8 images of the Keras CNN's second convolution).
+    """
+    rows, offsets, length = col.shape
+    row_size = x.shape[1]
+    x, col = x.reshape(-1), col.reshape(-1)
+    for r in range(rows):
+        for offset in range(offsets):
+            start = offset // kw * width + offset % kw
+            source = numba.uint64(r * row_size + start)
+            target = numba.uint64((r * offsets + offset) * length)
+            inside = numba.uint64(min(length, row_size - start))
+            for l in range(inside):
+                col[target + l] = x[source + l]
+            for l in range(inside, numba.uint64(length)):
+                col[target + l] = 0
+
+
+@compiled
+def add_shifted_rows(gcol, kw, width, gx):
+    """gx[r, i*width + j + l] += gcol[r, i*kw + j, l]: col2im over whole image rows.
+
+    gcol is (rows, kh*kw, length) and gx (rows, width*height + kw - 1), both
+    C-contiguous.  The flat, unsigned indices let LLVM vectorise the inner
+    loop (with signed ones Numba checks each index for wrap-around): 0.50 ->
+    0.09 ms for a block of 8 images of the Keras CNN's second convolution.
+    """
+    rows, offsets, length = gcol.shape
+    row_size = gx.shape[1]
+    gcol, gx = gcol.reshape(-1), gx.reshape(-1)
+    for r in range(rows):
+        for offset in range(offsets):
+            source = numba.uint64((r * offsets + offset) * length)
+            target = numba.uint64(r * row_size + offset // kw * width + offset % kw)
+            for l in range(numba.uint64(length)):
+                gx[target + l] += gcol[source + l]
 
 
 @compiled
@@ -97,3 +127,10 @@ def ada_delta_update(param, grad, msg, msdx, rho, rho_rest, eps):
         dx = np.sqrt((msdx[i] + eps) / (msg[i] + eps)) * g
         msdx[i] = msdx[i] * rho + rho_rest * dx * dx
         param[i] -= dx
+
+
+@compiled
+def dropout_mask(x, draws, threshold, scale, y):
+    """y = x * scale where the draw (a random byte) >= threshold, else x * 0; flat arrays."""
+    for i in range(x.size):
+        y[i] = x[i] * scale if draws[i] >= threshold else x[i] * 0

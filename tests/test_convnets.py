@@ -172,13 +172,16 @@ def test_convolution_weight_gradient_is_the_posts_sum():
 # -- the pooling-before-ReLU shortcut -------------------------------------------
 
 def keras_order_forward(model, x):
-    """KerasMnistCNN as Keras writes it (ReLU, then pooling) with Chainer's own layers."""
+    """KerasMnistCNN as Keras writes it (ReLU, then pooling) with Chainer's own layers.
+
+    Dropout stays netlib's, so both draw the same masks from the same seed.
+    """
     h = F.relu(F.convolution_2d(x, model.conv1.W, model.conv1.b))
     h = F.relu(F.convolution_2d(h, model.conv2.W, model.conv2.b))
     h = F.max_pooling_2d(h, 2)
-    h = F.dropout(h, 0.25)
+    h = fast.dropout(h, 0.25)
     h = F.relu(model.fc1(h))
-    h = F.dropout(h, 0.5)
+    h = fast.dropout(h, 0.5)
     return model.fc2(h)
 
 

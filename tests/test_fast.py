@@ -123,3 +123,40 @@ def test_other_datasets_get_chainers_serial_iterator():
     assert type(iterator) is chainer.iterators.SerialIterator
     x, t = converter_for(iterator)(iterator.next())
     np.testing.assert_array_equal(t, [0, 1])
+
+
+def _dropout_and_grad(x, ratio, seed=0):
+    np.random.seed(seed)
+    variable = chainer.Variable(x)
+    y = fast.dropout(variable, ratio)
+    y.grad = np.full_like(x, 2.0)
+    y.backward()
+    return y.array, variable.grad
+
+
+@pytest.mark.parametrize('ratio', [0.25, 0.5])
+def test_dropout_keeps_each_element_with_probability_one_minus_ratio(ratio):
+    x = np.random.RandomState(6).uniform(1, 2, 1_000_000).astype('f')
+    y, gx = _dropout_and_grad(x, ratio)
+    kept = y != 0
+    scale = np.float32(1 / (1 - ratio))
+    np.testing.assert_array_equal(y[kept], x[kept] * scale)  # Chainer's scaling, exactly
+    np.testing.assert_array_equal(gx, np.where(kept, 2 * scale, 0).astype('f'))
+    # Bernoulli(1 - ratio) over 10^6 elements: the kept fraction within 5 standard deviations.
+    assert abs(kept.mean() - (1 - ratio)) < 5 * np.sqrt(ratio * (1 - ratio) / x.size)
+
+
+def test_dropout_draws_from_the_seeded_global_generator():
+    x = np.ones((3, 50), 'f')
+    first, second, other = (_dropout_and_grad(x, 0.5, seed)[0] for seed in (1, 1, 2))
+    np.testing.assert_array_equal(first, second)
+    assert (first != other).any()
+
+
+def test_dropout_is_chainers_at_test_time_and_for_other_ratios():
+    x = np.random.RandomState(7).randn(4, 9).astype('f')
+    with chainer.using_config('train', False):
+        np.testing.assert_array_equal(fast.dropout(x, 0.5).array, x)
+    np.random.seed(3)
+    expected = F.dropout(x, 0.3).array  # 0.3 is no multiple of 1/256: Chainer's own draws
+    np.testing.assert_array_equal(_dropout_and_grad(x, 0.3, seed=3)[0], expected)
