@@ -57,46 +57,42 @@ def max_unpool_2x2(gy, corner, gx):
 
 
 @compiled
-def shifted_rows(x, kw, width, col):
-    """col[r, i*kw + j, l] = x[r, i*width + j + l], 0 past the end: im2col over whole image rows.
+def im2col(x, kh, kw, col):
+    """col[r, i*kw + j, y*ow + z] = x[r, y + i, z + j]: stride 1, no padding.
 
-    x is (rows, height*width) and col (rows, kh*kw, length), both C-contiguous;
-    flat, unsigned indices as in :func:`add_shifted_rows` (0.115 -> 0.066 ms
-    for a block of 8 images of the Keras CNN's second convolution).
+    x is (rows, h, w) and col (rows, kh*kw, oh*ow), both C-contiguous.  Flat,
+    unsigned indices let LLVM vectorise the copies (with signed ones Numba
+    checks every index for wrap-around, 5x slower).
     """
-    rows, offsets, length = col.shape
-    row_size = x.shape[1]
+    rows, h, w = x.shape
+    oh, ow = h - kh + 1, w - kw + 1
     x, col = x.reshape(-1), col.reshape(-1)
     for r in range(rows):
-        for offset in range(offsets):
-            start = offset // kw * width + offset % kw
-            source = numba.uint64(r * row_size + start)
-            target = numba.uint64((r * offsets + offset) * length)
-            inside = numba.uint64(min(length, row_size - start))
-            for l in range(inside):
-                col[target + l] = x[source + l]
-            for l in range(inside, numba.uint64(length)):
-                col[target + l] = 0
+        for offset in range(kh * kw):
+            i, j = offset // kw, offset % kw
+            target = numba.uint64((r * kh * kw + offset) * oh * ow)
+            for y in range(oh):
+                source = numba.uint64((r * h + y + i) * w + j)
+                out = target + numba.uint64(y * ow)
+                for z in range(numba.uint64(ow)):
+                    col[out + z] = x[source + z]
 
 
 @compiled
-def add_shifted_rows(gcol, kw, width, gx):
-    """gx[r, i*width + j + l] += gcol[r, i*kw + j, l]: col2im over whole image rows.
-
-    gcol is (rows, kh*kw, length) and gx (rows, width*height + kw - 1), both
-    C-contiguous.  The flat, unsigned indices let LLVM vectorise the inner
-    loop (with signed ones Numba checks each index for wrap-around): 0.50 ->
-    0.09 ms for a block of 8 images of the Keras CNN's second convolution.
-    """
-    rows, offsets, length = gcol.shape
-    row_size = gx.shape[1]
+def col2im(gcol, kh, kw, gx):
+    """gx[r, y + i, z + j] += gcol[r, i*kw + j, y*ow + z]: the transpose of :func:`im2col`."""
+    rows, h, w = gx.shape
+    oh, ow = h - kh + 1, w - kw + 1
     gcol, gx = gcol.reshape(-1), gx.reshape(-1)
     for r in range(rows):
-        for offset in range(offsets):
-            source = numba.uint64((r * offsets + offset) * length)
-            target = numba.uint64(r * row_size + offset // kw * width + offset % kw)
-            for l in range(numba.uint64(length)):
-                gx[target + l] += gcol[source + l]
+        for offset in range(kh * kw):
+            i, j = offset // kw, offset % kw
+            source = numba.uint64((r * kh * kw + offset) * oh * ow)
+            for y in range(oh):
+                target = numba.uint64((r * h + y + i) * w + j)
+                out = source + numba.uint64(y * ow)
+                for z in range(numba.uint64(ow)):
+                    gx[target + z] += gcol[out + z]
 
 
 @compiled
