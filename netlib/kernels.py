@@ -130,3 +130,10 @@ def dropout_mask(x, draws, threshold, scale, y):
     """y = x * scale where the draw (a random byte) >= threshold, else x * 0; flat arrays."""
     for i in range(x.size):
         y[i] = x[i] * scale if draws[i] >= threshold else x[i] * 0
+
+
+@compiled
+def relu_grad(y, gy, gx):
+    """gx = gy where y > 0, else gy * 0 (Chainer's gy * (y > 0)); flat arrays."""
+    for i in range(numba.uint64(y.size)):
+        gx[i] = gy[i] if y[i] > 0 else gy[i] * 0

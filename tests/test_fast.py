@@ -160,3 +160,24 @@ def test_dropout_is_chainers_at_test_time_and_for_other_ratios():
     np.random.seed(3)
     expected = F.dropout(x, 0.3).array  # 0.3 is no multiple of 1/256: Chainer's own draws
     np.testing.assert_array_equal(_dropout_and_grad(x, 0.3, seed=3)[0], expected)
+
+
+def test_relu_equals_chainers_bit_for_bit():
+    x = np.random.RandomState(8).randn(5, 3, 4, 4).astype('f')
+    x[0, 0, 0, :2] = 0  # the kink: no gradient at 0, as in Chainer
+    gy = np.random.RandomState(9).randn(*x.shape).astype('f')
+    results = []
+    for relu in (fast.relu, F.relu):
+        variable = chainer.Variable(x)
+        y = relu(variable)
+        y.grad = gy
+        y.backward()
+        results.append((y.array, variable.grad))
+    for ours, chainers in zip(*results):
+        np.testing.assert_array_equal(ours, chainers)
+
+
+def test_relu_gradient_is_numerical():
+    signs = np.sign(np.arange(-6, 6) + 0.5).reshape(3, 4)  # half negative, none at the kink
+    x = np.random.RandomState(10).uniform(0.1, 1, (3, 4)) * signs
+    gradient_check.check_backward(fast.relu, x, np.ones((3, 4)), dtype=np.float64)
