@@ -58,41 +58,57 @@ def max_unpool_2x2(gy, corner, gx):
 
 @compiled
 def im2col(x, kh, kw, col):
-    """col[r, i*kw + j, y*ow + z] = x[r, y + i, z + j]: stride 1, no padding.
+    """col[(k, i, j), b, y*ow + z] = x[b, k, y + i, z + j]: stride 1, no padding.
 
-    x is (rows, h, w) and col (rows, kh*kw, oh*ow), both C-contiguous.  Flat,
-    unsigned indices let LLVM vectorise the copies (with signed ones Numba
-    checks every index for wrap-around, 5x slower).
+    x is (n, c, h, w) and col (c*kh*kw, n, oh*ow), both C-contiguous: the
+    rows of one matrix product over all n images.  Flat, unsigned indices
+    let LLVM vectorise the copies (with signed ones Numba checks every index
+    for wrap-around, 5x slower).
     """
-    rows, h, w = x.shape
+    n, c, h, w = x.shape
     oh, ow = h - kh + 1, w - kw + 1
     x, col = x.reshape(-1), col.reshape(-1)
-    for r in range(rows):
+    for k in range(c):
         for offset in range(kh * kw):
             i, j = offset // kw, offset % kw
-            target = numba.uint64((r * kh * kw + offset) * oh * ow)
-            for y in range(oh):
-                source = numba.uint64((r * h + y + i) * w + j)
-                out = target + numba.uint64(y * ow)
-                for z in range(numba.uint64(ow)):
-                    col[out + z] = x[source + z]
+            for b in range(n):
+                target = numba.uint64(((k * kh * kw + offset) * n + b) * oh * ow)
+                for y in range(oh):
+                    source = numba.uint64(((b * c + k) * h + y + i) * w + j)
+                    out = target + numba.uint64(y * ow)
+                    for z in range(numba.uint64(ow)):
+                        col[out + z] = x[source + z]
 
 
 @compiled
 def col2im(gcol, kh, kw, gx):
-    """gx[r, y + i, z + j] += gcol[r, i*kw + j, y*ow + z]: the transpose of :func:`im2col`."""
-    rows, h, w = gx.shape
+    """gx[b, k, y + i, z + j] += gcol[(k, i, j), b, y*ow + z]: the transpose of :func:`im2col`."""
+    n, c, h, w = gx.shape
     oh, ow = h - kh + 1, w - kw + 1
     gcol, gx = gcol.reshape(-1), gx.reshape(-1)
-    for r in range(rows):
+    for k in range(c):
         for offset in range(kh * kw):
             i, j = offset // kw, offset % kw
-            source = numba.uint64((r * kh * kw + offset) * oh * ow)
-            for y in range(oh):
-                target = numba.uint64((r * h + y + i) * w + j)
-                out = source + numba.uint64(y * ow)
-                for z in range(numba.uint64(ow)):
-                    gx[target + z] += gcol[out + z]
+            for b in range(n):
+                source = numba.uint64(((k * kh * kw + offset) * n + b) * oh * ow)
+                for y in range(oh):
+                    target = numba.uint64(((b * c + k) * h + y + i) * w + j)
+                    out = source + numba.uint64(y * ow)
+                    for z in range(numba.uint64(ow)):
+                        gx[target + z] += gcol[out + z]
+
+
+@compiled
+def channels_first(rows, bias, y):
+    """y[b, o, l] = rows[o, b, l] + bias[o]: a block's product back into image order."""
+    oc, n, length = rows.shape
+    rows, y = rows.reshape(-1), y.reshape(-1)
+    for o in range(oc):
+        for b in range(n):
+            source = numba.uint64((o * n + b) * length)
+            target = numba.uint64((b * oc + o) * length)
+            for l in range(numba.uint64(length)):
+                y[target + l] = rows[source + l] + bias[o]
 
 
 @compiled

@@ -23,7 +23,7 @@ def _conv_and_grads(convolution, x, W, b, gy):
 def test_convolution_equals_chainers():
     rng = np.random.RandomState(0)
     x, W, b = (rng.randn(*shape).astype('f') for shape in ((11, 3, 9, 8), (5, 3, 3, 2), (5,)))
-    gy = rng.randn(11, 5, 7, 7).astype('f')  # 11 images: blocks of 8 and 3
+    gy = rng.randn(11, 5, 7, 7).astype('f')  # 11 images: blocks of 4, 4 and 3
     ours = _conv_and_grads(fast.convolution_2d, x, W, b, gy)
     chainers = _conv_and_grads(F.convolution_2d, x, W, b, gy)
     for mine, reference in zip(ours, chainers):
