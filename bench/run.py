@@ -45,7 +45,7 @@ MLP_LAYERS = ((784, 1000), (1000, 1000), (1000, 10))
 
 def parse_args(argv):
     parser = cli.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('--repeats', type=cli.positive_int, default=3,
+    parser.add_argument('--repeats', type=cli.positive_int, default=5,
                         help='alternating repetitions of each measurement (median reported)')
     parser.add_argument('--cnn-iterations', type=cli.positive_int, default=30,
                         help='training iterations timed for the CNN')

@@ -120,7 +120,7 @@ class _Convolution2DGrad(function_node.FunctionNode):
             g = np.ascontiguousarray(gy[block].reshape(images, oc, -1).swapaxes(0, 1))
             if gx is not None:
                 gcol = W.reshape(oc, -1).T @ g.reshape(oc, -1)
-                kernels.col2im(gcol.reshape(-1, images, g.shape[2]), kh, kw, gx[block])
+                kernels.im2col(gx[block], kh, kw, gcol.reshape(-1, images, g.shape[2]), back=True)
             if gW is not None:
                 gW += g.reshape(oc, -1) @ _im2col(x[block], kh, kw).T
         grads = {0: gx, 1: None if gW is None else gW.reshape(W.shape),

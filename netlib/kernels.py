@@ -57,13 +57,14 @@ def max_unpool_2x2(gy, corner, gx):
 
 
 @compiled
-def im2col(x, kh, kw, col):
+def im2col(x, kh, kw, col, back=False):
     """col[(k, i, j), b, y*ow + z] = x[b, k, y + i, z + j]: stride 1, no padding.
 
     x is (n, c, h, w) and col (c*kh*kw, n, oh*ow), both C-contiguous: the
-    rows of one matrix product over all n images.  Flat, unsigned indices
-    let LLVM vectorise the copies (with signed ones Numba checks every index
-    for wrap-around, 5x slower).
+    rows of one matrix product over all n images.  With *back* (col2im), the
+    other way: x[b, k, y + i, z + j] += col[...].  Flat, unsigned indices let
+    LLVM vectorise the copies (with signed ones Numba checks every index for
+    wrap-around, 5x slower).
     """
     n, c, h, w = x.shape
     oh, ow = h - kh + 1, w - kw + 1
@@ -72,30 +73,16 @@ def im2col(x, kh, kw, col):
         for offset in range(kh * kw):
             i, j = offset // kw, offset % kw
             for b in range(n):
-                target = numba.uint64(((k * kh * kw + offset) * n + b) * oh * ow)
+                row = numba.uint64(((k * kh * kw + offset) * n + b) * oh * ow)
                 for y in range(oh):
-                    source = numba.uint64(((b * c + k) * h + y + i) * w + j)
-                    out = target + numba.uint64(y * ow)
-                    for z in range(numba.uint64(ow)):
-                        col[out + z] = x[source + z]
-
-
-@compiled
-def col2im(gcol, kh, kw, gx):
-    """gx[b, k, y + i, z + j] += gcol[(k, i, j), b, y*ow + z]: the transpose of :func:`im2col`."""
-    n, c, h, w = gx.shape
-    oh, ow = h - kh + 1, w - kw + 1
-    gcol, gx = gcol.reshape(-1), gx.reshape(-1)
-    for k in range(c):
-        for offset in range(kh * kw):
-            i, j = offset // kw, offset % kw
-            for b in range(n):
-                source = numba.uint64(((k * kh * kw + offset) * n + b) * oh * ow)
-                for y in range(oh):
-                    target = numba.uint64(((b * c + k) * h + y + i) * w + j)
-                    out = source + numba.uint64(y * ow)
-                    for z in range(numba.uint64(ow)):
-                        gx[target + z] += gcol[out + z]
+                    image = numba.uint64(((b * c + k) * h + y + i) * w + j)
+                    column = row + numba.uint64(y * ow)
+                    if back:
+                        for z in range(numba.uint64(ow)):
+                            x[image + z] += col[column + z]
+                    else:
+                        for z in range(numba.uint64(ow)):
+                            col[column + z] = x[image + z]
 
 
 @compiled

@@ -44,19 +44,22 @@ def test_link_falls_back_to_chainer_for_stride_and_padding():
     np.testing.assert_array_equal(link(x).array, expected)
 
 
+def _value_and_grad(function, x, gy):
+    variable = chainer.Variable(x)
+    y = function(variable)
+    y.grad = gy
+    y.backward()
+    return y.array, variable.grad
+
+
 def test_max_pooling_equals_chainers_with_ties():
     rng = np.random.RandomState(3)
     x = rng.randint(0, 3, size=(2, 3, 6, 8)).astype('f')  # many ties in each window
     gy = rng.randn(2, 3, 3, 4).astype('f')
-    results = []
-    for pool in (fast.max_pooling_2x2, lambda v: F.max_pooling_2d(v, 2)):
-        variable = chainer.Variable(x)
-        y = pool(variable)
-        y.grad = gy
-        y.backward()
-        results.append((y.array, variable.grad))
-    for ours, chainers in zip(*results):
-        np.testing.assert_array_equal(ours, chainers)
+    ours = _value_and_grad(fast.max_pooling_2x2, x, gy)
+    chainers = _value_and_grad(lambda v: F.max_pooling_2d(v, 2), x, gy)
+    for mine, reference in zip(ours, chainers):
+        np.testing.assert_array_equal(mine, reference)
 
 
 def test_max_pooling_gradient_is_numerical():
@@ -127,11 +130,7 @@ def test_other_datasets_get_chainers_serial_iterator():
 
 def _dropout_and_grad(x, ratio, seed=0):
     np.random.seed(seed)
-    variable = chainer.Variable(x)
-    y = fast.dropout(variable, ratio)
-    y.grad = np.full_like(x, 2.0)
-    y.backward()
-    return y.array, variable.grad
+    return _value_and_grad(lambda v: fast.dropout(v, ratio), x, np.full_like(x, 2.0))
 
 
 @pytest.mark.parametrize('ratio', [0.25, 0.5])
@@ -166,15 +165,8 @@ def test_relu_equals_chainers_bit_for_bit():
     x = np.random.RandomState(8).randn(5, 3, 4, 4).astype('f')
     x[0, 0, 0, :2] = 0  # the kink: no gradient at 0, as in Chainer
     gy = np.random.RandomState(9).randn(*x.shape).astype('f')
-    results = []
-    for relu in (fast.relu, F.relu):
-        variable = chainer.Variable(x)
-        y = relu(variable)
-        y.grad = gy
-        y.backward()
-        results.append((y.array, variable.grad))
-    for ours, chainers in zip(*results):
-        np.testing.assert_array_equal(ours, chainers)
+    for mine, reference in zip(_value_and_grad(fast.relu, x, gy), _value_and_grad(F.relu, x, gy)):
+        np.testing.assert_array_equal(mine, reference)
 
 
 def test_relu_gradient_is_numerical():
