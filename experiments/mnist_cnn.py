@@ -8,7 +8,7 @@ convolutions, max pooling, dropout, a 128-unit layer), the same initialisation
 prints the same lines: per epoch ``loss acc val_loss val_acc`` (Keras
 validates on the test set), then ``Test loss`` and ``Test accuracy``.
 
-On 2 CPU cores one epoch takes about 80 s (``seconds_per_epoch`` in metrics.json);
+On 2 CPU cores one epoch takes about 36 s (``seconds_per_epoch`` in metrics.json);
 for a quick look try ``--train-size 5000 --test-size 1000 --epoch 1``.  Interrupt it
 (Ctrl-C) and run the same command with ``--resume`` to continue.
 """
