@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from chainer import gradient_check
 from chainer.datasets import TupleDataset
+from hypothesis import given, settings, strategies as st
 
 from netlib import fast
 from netlib.iterators import ArrayIterator
@@ -173,3 +174,33 @@ def test_relu_gradient_is_numerical():
     signs = np.sign(np.arange(-6, 6) + 0.5).reshape(3, 4)  # half negative, none at the kink
     x = np.random.RandomState(10).uniform(0.1, 1, (3, 4)) * signs
     gradient_check.check_backward(fast.relu, x, np.ones((3, 4)), dtype=np.float64)
+
+
+# The compiled loops index memory unchecked: every shape they accept must give
+# Chainer's numbers (a wrong index would show here as a wrong value or a crash).
+SHAPES = settings(max_examples=150, deadline=None)
+
+
+@SHAPES
+@given(st.integers(1, 6), st.integers(1, 3), st.integers(1, 3), st.integers(1, 3),
+       st.integers(1, 3), st.integers(0, 4), st.integers(0, 4), st.integers(0, 2 ** 16))
+def test_convolution_equals_chainers_for_any_shape(n, c, oc, kh, kw, extra_h, extra_w, seed):
+    rng = np.random.RandomState(seed)
+    x = rng.randn(n, c, kh + extra_h, kw + extra_w).astype('f')
+    W, b = rng.randn(oc, c, kh, kw).astype('f'), rng.randn(oc).astype('f')
+    gy = rng.randn(n, oc, extra_h + 1, extra_w + 1).astype('f')
+    ours = _conv_and_grads(fast.convolution_2d, x, W, b, gy)
+    for mine, reference in zip(ours, _conv_and_grads(F.convolution_2d, x, W, b, gy)):
+        np.testing.assert_allclose(mine, reference, rtol=1e-4, atol=1e-4)
+
+
+@SHAPES
+@given(st.integers(1, 4), st.integers(1, 3), st.integers(1, 4), st.integers(1, 4),
+       st.integers(0, 2 ** 16))
+def test_max_pooling_equals_chainers_for_any_shape(n, c, half_h, half_w, seed):
+    rng = np.random.RandomState(seed)
+    x = rng.randint(0, 4, size=(n, c, 2 * half_h, 2 * half_w)).astype('f')  # with ties
+    gy = rng.randn(n, c, half_h, half_w).astype('f')
+    ours = _value_and_grad(fast.max_pooling_2x2, x, gy)
+    for mine, reference in zip(ours, _value_and_grad(lambda v: F.max_pooling_2d(v, 2), x, gy)):
+        np.testing.assert_array_equal(mine, reference)
