@@ -29,10 +29,9 @@ import chainer
 import numpy as np
 
 from experiments import mnist_inference, mnist_mlp
-from netlib import cli, optimizers, runs
+from netlib import cli, evaluation, files, flags, kernels, optimizers
 from netlib.convnets import KerasMnistCNN
 from netlib.datasets.mnist import get_mnist, load_mnist
-from netlib.fast import reuse_freed_memory
 from netlib.networks import Classifier
 from netlib.seed import set_seed
 from netlib.iterators import batch_iterator, converter_for
@@ -45,9 +44,9 @@ MLP_LAYERS = ((784, 1000), (1000, 1000), (1000, 10))
 
 def parse_args(argv):
     parser = cli.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('--repeats', type=cli.positive_int, default=5,
+    parser.add_argument('--repeats', type=flags.positive_int, default=5,
                         help='alternating repetitions of each measurement (median reported)')
-    parser.add_argument('--cnn-iterations', type=cli.positive_int, default=30,
+    parser.add_argument('--cnn-iterations', type=flags.positive_int, default=30,
                         help='training iterations timed for the CNN')
     parser.add_argument('--data-dir', default=None, help='folder holding mnist/ and dlfs/')
     parser.add_argument('--output', type=Path, default=HERE / 'results.json')
@@ -110,14 +109,15 @@ def netlib_mlp_epoch(data_dir):
     PyTorch side times), not building the Trainer or writing the snapshot.
     """
     with tempfile.TemporaryDirectory() as out, contextlib.redirect_stdout(io.StringIO()):
-        metrics = mnist_mlp.main(['--epoch', '1', '--noprogress', '--out', out,
+        metrics = mnist_mlp.main(['--epoch', '1', '--out', out,
                                   *(['--data-dir', data_dir] if data_dir else [])])
     return metrics['seconds_per_epoch']
 
 
 def netlib_cnn_iterations(data_dir, iterations):
     """*iterations* Keras-CNN updates as ``experiments/mnist_cnn.py`` makes them."""
-    reuse_freed_memory()  # as training.train does
+    cli.reuse_freed_memory()  # as every netlib program does at start
+    kernels.use('fast')  # as a CPU run does by default
     set_seed(0)
     train, _ = get_mnist(data_dir, shape='image')
     model = Classifier(KerasMnistCNN())
@@ -134,9 +134,8 @@ def netlib_inference(data_dir):
     """The 0.9352 network over the 10,000 test images, batch 100."""
     x, _ = load_mnist(data_dir, split='test')
     model = mnist_inference.load_model(data_dir, chainer.get_device('@numpy'))
-    with chainer.using_config('train', False), chainer.no_backprop_mode():
-        mnist_inference.predict_batched(model, x, 100)
-        return _seconds(lambda: mnist_inference.predict_batched(model, x, 100))
+    evaluation.predict(model, x, 100)  # warm-up
+    return _seconds(lambda: evaluation.predict(model, x, 100))
 
 
 def torch_measure(what, folder, *extra):
@@ -204,7 +203,7 @@ def main(argv=None):
         'machine': {'cores': len(__import__('os').sched_getaffinity(0)),
                     'numpy': np.__version__, 'chainer': chainer.__version__},
     }
-    runs.write_json(args.output, report)
+    files.write_json(args.output, report)
     print(json.dumps(report['ratios'], indent=2))
     print(f'MLP epoch: netlib {mlp["netlib"]:.2f} s, PyTorch {mlp["pytorch"]:.2f} s, '
           f'limit {mlp["limit"]:.2f} s; CNN epoch: netlib '

@@ -1,27 +1,18 @@
-"""An autoencoder: an MLP that learns to squeeze MNIST digits through 32 numbers and back.
+"""An autoencoder: an MLP that squeezes MNIST digits through a 32-number code and back.
 
 The post (udacity-dl-overview) describes it as "make the output equal to the
-input" and is unsure why that works.  Here it is measured: a 784-256-32-256-784
-MLP (netlib's ``Regressor(MLP(...))``) is trained with Chainer's Trainer on
-mean squared error with every image as both input and target.  The middle
-layer has 32 units, so the net cannot copy the 784 pixels: it must find a
-32-number code from which the digit can be redrawn.
+input".  A 784-256-32-256-784 leaky relu MLP (``Regressor(MLP(...))``) is
+trained with Chainer's Trainer on mean squared error, every image being both
+input and target.  Its test error is compared with that of the best answer
+that ignores the input, the mean training image, and the code units that
+are the same for every test image (dead units, which carry nothing) are
+counted::
 
-The activation is leaky relu (relu with slope 0.2 below zero).  With plain
-relu (``--activation relu``) a code unit whose input is negative for every
-image outputs 0 for all of them and gets no gradient: it is dead for good.
-With seed 0, 21 of the 32 code units die that way and the test MSE is 0.027
-instead of 0.017; the script counts such constant code units.
+    netlib run autoencoder --epoch 2 --code 16
 
-How good is the redrawing?  The script compares the test MSE with that of the
-best answer that ignores the input: the mean training image, the same for
-every digit.  The autoencoder's error is a small fraction of it, so the 32
-numbers carry most of what distinguishes one digit from another.
-
-Files in the run folder: ``loss.png``, ``mse_vs_mean_image.png``,
-``reconstructions.png`` (test digits above their reconstructions),
-``metrics.json``, and the Trainer's ``log`` and snapshots (``--resume``
-continues an interrupted run).
+Files in the run folder: ``mse_vs_mean_image.png`` (the loss per epoch beside
+the mean image's), ``reconstructions.png`` (test digits above their
+reconstructions), ``metrics.json``, ``log`` and snapshots (``--resume``).
 """
 
 import chainer
@@ -29,35 +20,62 @@ import chainer.functions as F
 import numpy as np
 from chainer.datasets import TupleDataset
 
-from netlib import cli, optimizers, plots, runs, steps, training
+from netlib import MLP, Regressor, cli, flags, optimizers, plots, steps
 from netlib.datasets.mnist import load_mnist
-from netlib.device import get_device, to_numpy
-from netlib.networks import MLP, Regressor
-from netlib.seed import set_seed
+from netlib.device import to_numpy
+from netlib.runs import Run
 
+DEFAULTS = dict(
+    epoch=10,
+    batchsize=100,
+    unit=256,                  # units of the layers around the code
+    activation='leaky_relu',   # relu's dead units never come back
+    optimizer='adam',
+    data_dir=None,
+    train_size=10000,
+    test_size=2000,
+    out='runs/autoencoder',
+)
 SHOWN_DIGITS = 10
 
 
-def parse_args(argv):
-    parser = cli.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('--unit', '-u', type=cli.positive_int, default=256,
-                        help='units of the layers around the code (encoder and decoder)')
-    parser.add_argument('--code', type=cli.positive_int, default=32,
-                        help='units of the middle layer: the size of the code')
-    parser.add_argument('--activation', default='leaky_relu', choices=sorted(steps.ACTIVATIONS),
-                        help='activation between layers (the output layer has none)')
-    training.add_arguments(parser, batchsize=100, epoch=10)
-    training.add_data_arguments(parser)
-    parser.set_defaults(train_size=10000, test_size=2000)
-    optimizers.add_arguments(parser, default='adam')
-    cli.add_run_arguments(parser, out_default='runs/autoencoder')
-    args = parser.parse_args(argv)
-    optimizers.validate(args)
-    return args
+def add_flags(group):
+    group.add_argument('--code', type=flags.positive_int, default=32,
+                       help='units of the middle layer: the size of the code')
 
 
-def mean_squared_error(x, target):
-    return float(F.mean_squared_error(x, target).array)
+def main(argv=None):
+    args = flags.parse(argv, __doc__, DEFAULTS, add_flags)
+    run = Run(args)
+
+    # 0: load data
+    x_train, _ = load_mnist(args.data_dir, 'train', limit=args.train_size)
+    x_test, _ = load_mnist(args.data_dir, 'test', limit=args.test_size)
+
+    # 1: settings
+    units = (784, args.unit, args.code, args.unit, 784)
+    model = Regressor(MLP(units, args.activation))
+    model.to_device(run.device)
+    optimizer = optimizers.from_args(args, model)
+    print(f'autoencoder {"-".join(map(str, units))} ({args.activation}), '
+          f'{type(optimizer).__name__}, {len(x_train)} training and {len(x_test)} test '
+          f'images, {args.epoch} epochs -> {run.out}')
+
+    # 2: training: the image is both the input and the target
+    log = run.fit(model, optimizer, TupleDataset(x_train, x_train),
+                  TupleDataset(x_test, x_test), plot=None)  # mse_vs_mean_image.png instead
+
+    # 3: results and plots
+    metrics, rebuilt = measure(model, x_train, x_test, run.device)
+    print(f'test MSE {metrics["test_mse"]:.5f}; predicting the mean training image: '
+          f'{metrics["mean_image_mse"]:.5f}; ratio {metrics["mse_ratio"]:.3f}')
+    print(f'{metrics["constant_code_units"]} of {args.code} code units are the same for every '
+          f'test image (dead: they carry nothing)')
+    plot_against_baseline(run.path('mse_vs_mean_image.png'), log, metrics['mean_image_mse'],
+                          args.code)
+    plot_reconstructions(run.path('reconstructions.png'), x_test[:SHOWN_DIGITS],
+                         rebuilt[:SHOWN_DIGITS], args.code)
+    return run.save_metrics(metrics)
 
 
 def encode(mlp, x):
@@ -68,9 +86,13 @@ def encode(mlp, x):
 
 
 def infer(function, *inputs):
-    """``function(*inputs)`` as an array, in test mode and without building a graph."""
+    """``function(*inputs)`` as a NumPy array, in test mode and without building a graph."""
     with chainer.using_config('train', False), chainer.no_backprop_mode():
         return to_numpy(function(*inputs))
+
+
+def mean_squared_error(x, target):
+    return float(F.mean_squared_error(x, target).array)
 
 
 def measure(model, x_train, x_test, device):
@@ -86,13 +108,14 @@ def measure(model, x_train, x_test, device):
     return metrics, rebuilt
 
 
-def plot_against_baseline(path, log, baseline):
+def plot_against_baseline(path, log, baseline, code):
     """Train and test MSE per epoch beside the MSE of answering with the mean image."""
     epochs = [record['epoch'] for record in log]
     curves = {f'autoencoder, {images} images': (epochs, [record[key] for record in log])
               for key, images in (('main/loss', 'training'), ('validation/main/loss', 'test'))}
     curves['mean training image, test images'] = (epochs, [baseline] * len(epochs))
-    plots.plot_curves(path, curves, title='Autoencoder error against the mean-image guess',
+    plots.plot_curves(path, curves, title=f'Autoencoder ({code}-number code) against the '
+                                          'mean-image guess',
                       xlabel='epoch', ylabel='mean squared error per pixel')
 
 
@@ -110,38 +133,6 @@ def plot_reconstructions(path, originals, reconstructions, code):
                     f'{code}-number code (bottom)')
     figure.tight_layout()
     plots.save_figure(figure, path)
-
-
-def main(argv=None):
-    args = parse_args(argv)
-    device = get_device(args.device)
-    set_seed(args.seed)
-    x_train, _ = load_mnist(args.data_dir, 'train', limit=args.train_size)
-    x_test, _ = load_mnist(args.data_dir, 'test', limit=args.test_size)
-    out = training.prepare_out(args)  # after the data loaded: a missing file leaves no run folder
-    runs.save_args(out, args)
-    units = (784, args.unit, args.code, args.unit, 784)
-    model = Regressor(MLP(units, args.activation))
-    model.to_device(device)
-    optimizer = optimizers.from_args(args, model)
-    print(f'autoencoder {"-".join(map(str, units))} ({args.activation}), '
-          f'{type(optimizer).__name__}, {len(x_train)} training and {len(x_test)} test '
-          f'images, {args.epoch} epochs -> {out}')
-    # The image is both the input and the target.
-    log = training.train(model, optimizer, TupleDataset(x_train, x_train),
-                         TupleDataset(x_test, x_test), args, out, device,
-                         title=f'MNIST autoencoder, {args.code}-number code',
-                         loss_label='mean squared error')
-    metrics, rebuilt = measure(model, x_train, x_test, device)
-    plot_against_baseline(out / 'mse_vs_mean_image.png', log, metrics['mean_image_mse'])
-    plot_reconstructions(out / 'reconstructions.png', x_test[:SHOWN_DIGITS],
-                         rebuilt[:SHOWN_DIGITS], args.code)
-    runs.save_metrics(out, metrics)
-    print(f'test MSE {metrics["test_mse"]:.5f}; predicting the mean training image: '
-          f'{metrics["mean_image_mse"]:.5f}; ratio {metrics["mse_ratio"]:.3f}')
-    print(f'{metrics["constant_code_units"]} of {args.code} code units are the same for every '
-          f'test image (dead: they carry nothing)')
-    return metrics
 
 
 if __name__ == '__main__':

@@ -1,57 +1,66 @@
-"""Train a classification MLP on MNIST with Chainer's Trainer (Chainer's own MNIST example).
+"""Chainer's own MNIST example: an MLP trained with the Trainer.
 
-The default is that example's network: 784-1000-1000-10 with ReLU, Adam,
-batch 100, 20 epochs; it reaches about 98 % test accuracy.  Flags follow
-``chainer/examples/mnist/train_mnist.py`` (``--batchsize``, ``--epoch``,
-``--unit``, ``--device``, ``--out``, ``--resume``) plus netlib's optimizer
-flags.  Interrupt it (Ctrl-C) and run the same command with ``--resume`` to
-continue from the last snapshot.
+784-1000-1000-10 with ReLU, Adam, batch 100, 20 epochs, as
+``chainer/examples/mnist/train_mnist.py``.  Interrupt it (Ctrl-C) and run the
+same command with ``--resume`` to continue from the last snapshot::
+
+    netlib run mnist_mlp --epoch 1 --unit 100
 """
 
-from netlib import cli, optimizers, runs, steps, training
+from netlib import Classifier, MLP, cli, flags, optimizers
 from netlib.datasets.mnist import get_mnist
-from netlib.device import get_device
-from netlib.networks import MLP, Classifier
-from netlib.seed import set_seed
+from netlib.runs import Run
 
-
-def parse_args(argv):
-    parser = cli.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('--unit', '-u', type=cli.positive_int, default=1000,
-                        help='number of units in each of the two hidden layers')
-    parser.add_argument('--activation', default='relu', choices=sorted(steps.ACTIVATIONS),
-                        help='activation between layers')
-    training.add_arguments(parser, batchsize=100, epoch=20)
-    training.add_data_arguments(parser)
-    optimizers.add_arguments(parser, default='adam')
-    cli.add_run_arguments(parser, out_default='runs/mnist_mlp')
-    args = parser.parse_args(argv)
-    optimizers.validate(args)
-    return args
+DEFAULTS = dict(
+    epoch=20,             # sweeps over the 60,000 training images
+    batchsize=100,
+    unit=1000,            # units in each of the two hidden layers
+    activation='relu',
+    optimizer='adam',
+    data_dir=None,
+    train_size=None,
+    test_size=None,
+    out='runs/mnist_mlp',
+)
 
 
 def main(argv=None):
-    args = parse_args(argv)
-    device = get_device(args.device)
-    set_seed(args.seed)
-    train_data, test_data = get_mnist(args.data_dir, train_limit=args.train_size,
-                                      test_limit=args.test_size)
-    out = training.prepare_out(args)
-    runs.save_args(out, args)
+    args = flags.parse(argv, __doc__, DEFAULTS)
+    run = Run(args)
+
+    # 0: load data
+    train, test = get_mnist(args.data_dir, train_limit=args.train_size,
+                            test_limit=args.test_size)
+
+    # 1: settings
     model = Classifier(MLP((784, args.unit, args.unit, 10), args.activation))
-    model.to_device(device)
+    model.to_device(run.device)
     optimizer = optimizers.from_args(args, model)
     print(f'MNIST MLP 784-{args.unit}-{args.unit}-10 ({args.activation}), '
-          f'{type(optimizer).__name__}, {len(train_data)} training and '
-          f'{len(test_data)} test images, {args.epoch} epochs -> {out}')
-    log = training.train(model, optimizer, train_data, test_data, args, out, device,
-                         title=f'MNIST MLP ({args.optimizer})')
-    metrics = training.final_metrics(log)
-    # LogReport's clock: training and test pass, also across --resume
-    metrics['seconds_per_epoch'] = log[-1]['elapsed_time'] / log[-1]['epoch']
-    runs.save_metrics(out, metrics)
-    print(f'test accuracy {metrics["test_accuracy"]:.4f}, test loss '
-          f'{metrics["test_loss"]:.4f}')
+          f'{type(optimizer).__name__}, {len(train)} training and {len(test)} test images, '
+          f'{args.epoch} epochs -> {run.out}')
+
+    # 2: training
+    log = run.fit(model, optimizer, train, test, plot=f'MNIST MLP ({args.optimizer})')
+
+    # 3: results
+    metrics = final_metrics(log)
+    print(f'test accuracy {metrics["test_accuracy"]:.4f}, '
+          f'test loss {metrics["test_loss"]:.4f}')
+    return run.save_metrics(metrics)
+
+
+def final_metrics(log):
+    """The last epoch's numbers with readable names, and the time per epoch.
+
+    The time is LogReport's clock (training and test pass), which continues
+    across ``--resume``.
+    """
+    last = log[-1]
+    names = {'main/loss': 'train_loss', 'validation/main/loss': 'test_loss',
+             'main/accuracy': 'train_accuracy', 'validation/main/accuracy': 'test_accuracy'}
+    metrics = {name: last[key] for key, name in names.items() if key in last}
+    metrics['seconds_per_epoch'] = last['elapsed_time'] / last['epoch']
     return metrics
 
 

@@ -1,6 +1,6 @@
 """Every experiment ``make reproduce`` runs, with the blog numbers it must reproduce."""
 
-from netlib.targets import Experiment, Target
+from experiments.targets import Experiment, Target
 
 CASE_K = 'case-k, Chainer steps (../shared/seeds/case-k-chainer-steps.txt)'
 UUUM = ('UUUM, ニューラルネットワーク実装入門 '
@@ -16,7 +16,7 @@ EXPERIMENTS = (
     Experiment(
         name='steps_regression',
         module='experiments.steps_regression',
-        args=('--epochs', '100'),
+        args=('--epoch', '100'),
         source=CASE_K,
         plots=('loss.png',),
         targets=(
@@ -37,7 +37,6 @@ EXPERIMENTS = (
     Experiment(
         name='logic_gates',
         module='experiments.logic_gates',
-        args=(),
         source=UUUM,
         plots=('xor_loss.png', 'activations.png'),
         targets=(
@@ -57,7 +56,6 @@ EXPERIMENTS = (
     Experiment(
         name='mnist_inference',
         module='experiments.mnist_inference',
-        args=(),
         source=UUUM,
         plots=('misclassified.png',),
         targets=(
@@ -68,7 +66,6 @@ EXPERIMENTS = (
     Experiment(
         name='mnist_mlp',
         module='experiments.mnist_mlp',
-        args=('--noprogress',),
         source="Chainer's examples/mnist/train_mnist.py (784-1000-1000-10, Adam, 20 epochs)",
         plots=('loss.png', 'accuracy.png'),
         targets=(
@@ -78,7 +75,6 @@ EXPERIMENTS = (
     Experiment(
         name='optimizer_compare',
         module='experiments.optimizer_compare',
-        args=(),
         source=DLFS_CH6,
         plots=('paths.png', 'mnist_loss.png'),
         targets=(
@@ -96,7 +92,6 @@ EXPERIMENTS = (
     Experiment(
         name='vanishing_gradient',
         module='experiments.vanishing_gradient',
-        args=(),
         source=f'{UDACITY}: sigmoid\'s derivative is at most 1/4, ReLU\'s is 1',
         plots=('derivatives.png', 'gradient_norms.png', 'loss.png'),
         targets=(
@@ -112,7 +107,6 @@ EXPERIMENTS = (
     Experiment(
         name='weight_init',
         module='experiments.weight_init',
-        args=(),
         source=f'{DLFS}, ch06/weight_init_activation_histogram.py and '
                'ch06/weight_init_compare.py',
         plots=('activations_sigmoid.png', 'activations_relu.png', 'loss.png'),
@@ -126,7 +120,6 @@ EXPERIMENTS = (
     Experiment(
         name='batch_norm',
         module='experiments.batch_norm',
-        args=(),
         source=f'{UDACITY}: batch normalization; {DLFS}, ch06/batch_norm_test.py',
         plots=('accuracy_grid.png', 'final_accuracy.png'),
         targets=(
@@ -138,7 +131,6 @@ EXPERIMENTS = (
     Experiment(
         name='overfit_dropout',
         module='experiments.overfit_dropout',
-        args=(),
         source=f'{DLFS}, ch06/overfit_dropout.py and ch06/overfit_weight_decay.py',
         plots=('accuracy.png', 'gap.png'),
         targets=(
@@ -151,7 +143,6 @@ EXPERIMENTS = (
     Experiment(
         name='autoencoder',
         module='experiments.autoencoder',
-        args=('--noprogress',),
         source=f'{UDACITY}: autoencoder',
         plots=('reconstructions.png', 'mse_vs_mean_image.png', 'loss.png'),
         targets=(
@@ -161,7 +152,6 @@ EXPERIMENTS = (
     Experiment(
         name='mnist_cnn',
         module='experiments.mnist_cnn',
-        args=('--noprogress',),
         source="Cresco, Keras's mnist_cnn.py with epochs=2 "
                '(../shared/seeds/cresco-keras-mnist-cnn.txt)',
         plots=('loss.png', 'accuracy.png'),
@@ -174,7 +164,6 @@ EXPERIMENTS = (
     Experiment(
         name='byte_cnn',
         module='experiments.byte_cnn',
-        args=('--noprogress',),
         source='palloc, CNN from scratch, JPEG vs .exe from 8 bytes '
                '(../shared/seeds/palloc-cnn-scratch.txt)',
         plots=('confusion.png', 'loss.png', 'accuracy.png'),

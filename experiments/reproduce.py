@@ -3,9 +3,11 @@
 Each experiment runs as its own process (``python -m MODULE ARGS --out
 results/NAME``) after the previous output is moved aside; that one comes back
 unless the run succeeds, so a failed or interrupted run never destroys the
-reference outputs.  Then
-``results/README.md`` gets the table blog value vs reproduced value, and the
-exit code is 1 when a target is missed.
+reference outputs.  Then ``results/README.md`` gets the table blog value vs
+reproduced value, and the exit code is 1 when a target is missed::
+
+    netlib reproduce [--only NAME ...]     # or: make reproduce
+    netlib report                          # rewrite results/README.md only
 """
 
 import os
@@ -15,11 +17,13 @@ import sys
 import time
 from pathlib import Path
 
-from netlib import cli, runs
+from netlib import cli
+from netlib.files import atomic_write, read_json, write_json
 from experiments.registry import EXPERIMENTS
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / 'results'
+RUN_TIMES = 'run_times.json'  # seconds per experiment, from the last reproduction
 
 
 def parse_args(argv):
@@ -29,7 +33,6 @@ def parse_args(argv):
                         help='run only this experiment (repeatable)')
     parser.add_argument('--results', type=Path, default=RESULTS,
                         help='folder of the reference outputs')
-    parser.add_argument('--list', action='store_true', help='list the experiments and exit')
     return parser.parse_args(argv)
 
 
@@ -59,13 +62,13 @@ def run_experiment(experiment, results):
             shutil.rmtree(final, ignore_errors=True)
             if previous.exists():
                 previous.rename(final)
-    return runs.read_json(final / 'metrics.json') if succeeded else None
+    return read_json(final / 'metrics.json') if succeeded else None
 
 
 def recorded_metrics(experiment, results):
     """The metrics of an experiment's reference output, if it has one."""
     path = results / experiment.name / 'metrics.json'
-    return runs.read_json(path) if path.exists() else None
+    return read_json(path) if path.exists() else None
 
 
 def check(experiment, metrics):
@@ -79,8 +82,8 @@ def check(experiment, metrics):
 
 def write_readme(results, rows):
     lines = ['# Reproduced results', '',
-             'Written by `make reproduce` (`python -m experiments.reproduce`) from the '
-             'reference outputs in this folder.', '',
+             'Written by `make reproduce` (`netlib reproduce`; `netlib report` rewrites it) from '
+             'the reference outputs in this folder.', '',
              '| experiment | target | blog value | reproduced | criterion | result |',
              '|---|---|---|---|---|---|']
     for experiment, target, value, passed in rows:
@@ -90,34 +93,54 @@ def write_readme(results, rows):
     lines.append('')
     for experiment in {row[0].name: row[0] for row in rows}.values():
         lines += [f'## {experiment.name}', '', f'Source: {experiment.source}', '',
-                  f'Command: `python -m {experiment.module} {" ".join(experiment.args)}`', '']
+                  f'Command: `netlib run {experiment.module.split(".")[-1]} '
+                  f'{" ".join(experiment.args)}`'.replace(' `', '`'), '']
         lines += [f'![{plot}]({experiment.name}/{plot})' for plot in experiment.plots]
         lines.append('')
-    runs.atomic_write(results / 'README.md', lambda handle: handle.write('\n'.join(lines)))
+    atomic_write(results / 'README.md', lambda handle: handle.write('\n'.join(lines)))
+
+
+def report(results=RESULTS, fresh=None):
+    """Rewrite ``results/README.md`` from the outputs (*fresh* metrics take precedence)."""
+    fresh = fresh or {}
+    rows = []
+    for experiment in EXPERIMENTS:
+        metrics = (fresh[experiment.name] if experiment.name in fresh
+                   else recorded_metrics(experiment, results))
+        rows += check(experiment, metrics)
+    write_readme(results, rows)
+    return rows
+
+
+def list_experiments(results=RESULTS):
+    """Each experiment: its source, targets and the time its last reproduction took."""
+    times = read_json(results / RUN_TIMES) if (results / RUN_TIMES).exists() else {}
+    for experiment in EXPERIMENTS:
+        seconds = times.get(experiment.name)
+        took = f'{seconds:.0f} s on 2 cores' if seconds is not None else 'not timed yet'
+        print(f'{experiment.name}  ({took})\n  netlib run {experiment.module.split(".")[-1]} '
+              f'{" ".join(experiment.args)}\n  source: {experiment.source}')
+        for target in experiment.targets:
+            print(f'  target: {target.label}: {target.metric} {target.criterion()} '
+                  f'(blog {target.blog!r})')
 
 
 def main(argv=None):
     args = parse_args(argv)
-    if args.list:
-        for experiment in EXPERIMENTS:
-            command = ' '.join((experiment.module, *experiment.args))
-            print(f'{experiment.name:28s} python -m {command}')
-        return
     args.results.mkdir(parents=True, exist_ok=True)
     chosen = [e for e in EXPERIMENTS if not args.only or e.name in args.only]
     started, fresh = time.perf_counter(), {}
+    times_path = args.results / RUN_TIMES
+    times = read_json(times_path) if times_path.exists() else {}
     for number, experiment in enumerate(chosen, start=1):
         print(f'[{number}/{len(chosen)}] {experiment.name}', flush=True)
         begun = time.perf_counter()
         fresh[experiment.name] = run_experiment(experiment, args.results)
+        times[experiment.name] = round(time.perf_counter() - begun, 1)
         print(f'[{number}/{len(chosen)}] {experiment.name} done in '
-              f'{time.perf_counter() - begun:.1f} s', flush=True)
-    rows = []
-    for experiment in EXPERIMENTS:
-        metrics = (fresh[experiment.name] if experiment.name in fresh
-                   else recorded_metrics(experiment, args.results))
-        rows += check(experiment, metrics)
-    write_readme(args.results, rows)
+              f'{times[experiment.name]:.1f} s', flush=True)
+    write_json(times_path, times)
+    rows = report(args.results, fresh)
     checked = [row for row in rows if row[0].name in fresh]
     missed = [row for row in checked if not row[3]]
     for experiment, target, value, _ in missed:

@@ -2,40 +2,39 @@
 
 STEP 1 linear (u = W x + b), STEP 2 nonlinear (z = relu(u)), STEP 3 predict
 (y = W2 z + b2), STEP 4 loss (mean squared error); STEP 5 update, with
-``--epochs N``, trains with any Chainer optimizer (``--optimizer``).
+``--epoch N``, trains with any Chainer optimizer (``--optimizer``)::
+
+    netlib run steps_regression                    # the post's final code block
+    netlib run steps_regression --replay-blog      # the values the post printed
+    netlib run steps_regression --epoch 100 --optimizer adam --lr 0.01
 
 The default run is the post's final code block ("全体の流れ"): after
 ``np.random.seed(3)`` the two ``L.Linear`` layers draw their weights from
-NumPy's global stream, and the loss is 9.608059.
+NumPy's global stream.
 
-The values the post *printed* (loss 19.60489845275879) come from the same seed
-but from a notebook whose cells were run more than once.  Every ``L.Linear``
-draws its initial W from the one seeded stream (LeCunNormal: 6 normal draws for
-a 3x2 layer, 2 for a 2x1 layer), so a cell run again moves every later draw.
-Trying every order of up to five layer creations after the seed (the test
-``test_replay_order_is_the_only_one`` does it) shows the post's numbers come
-from exactly this: the cells STEP 1, STEP 2, STEP 3 ran once, then STEP 1 ran
-twice more and STEP 3 once more, and STEP 4 last.  STEP 2 was not rerun, so
-its printed ``relu`` output [[1.70384192 0.]] is still that of the first layer,
-and the final prediction feeds this old z into the last-created 2x1 layer.
-(Running STEP 1 and STEP 3 in the other order in the middle, as 1,2,1,3,1,3,4,
-draws the same numbers: what matters is that 14 draws precede the printed
-layer.)  ``--replay-blog`` replays that cell order on a notebook namespace;
-each cell's last output is what the post shows.  The post also printed
-``fc.W`` under its bias label; the replay prints the real bias.
+``--replay-blog`` replays the notebook cell order behind the numbers the post
+*printed*: every ``L.Linear`` draws its initial W from the one seeded stream
+(LeCunNormal: 6 normal draws for a 3x2 layer, 2 for a 2x1 layer), so a cell
+run again moves every later draw.  Trying every order of up to five layer
+creations after the seed (``test_replay_order_is_the_only_one``) leaves one:
+STEP 1, STEP 2, STEP 3 ran once, then STEP 1 twice more and STEP 3 once more,
+and STEP 4 last (or STEP 1 and 3 swapped in the middle: the same 14 draws).
+STEP 2 was not rerun, so its printed ``relu`` output is still that of the
+first layer, and the prediction feeds this old z into the last 2x1 layer.
+The post also printed ``fc.W`` under its bias label; the replay prints the
+real bias.
 """
 
-import time
-
+import chainer
 import chainer.functions as F
+import chainer.links as L
 import numpy as np
 
-from netlib import cli, optimizers, plots, runs, steps, training
-from netlib.device import get_device, to_numpy
-from netlib.networks import MLP, parse_units
-from netlib.seed import set_seed
-
-import chainer.links as L
+from netlib import cli, flags, optimizers, steps
+from netlib.device import to_numpy
+from netlib.errors import UsageError
+from netlib.networks import MLP
+from netlib.runs import Run
 
 POST_SEED = 3
 BLOG_CELL_ORDER = ('step1', 'step2', 'step3', 'step1', 'step1', 'step3', 'step4')
@@ -46,33 +45,34 @@ def post_data(xp=np):
     return xp.array([[1, 2, 3]], dtype='f'), xp.array([[3]], dtype='f')
 
 
-def parse_args(argv):
-    parser = cli.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('--replay-blog', action='store_true',
-                        help='replay the notebook cell order behind the numbers the post '
-                             'printed (loss 19.60489845275879)')
-    parser.add_argument('--units', default='3,2,1',
-                        help='layer sizes from input to output; must start with 3 and end with 1')
-    parser.add_argument('--activation', default='relu', choices=sorted(steps.ACTIVATIONS))
-    parser.add_argument('--epochs', type=cli.positive_int, default=None,
-                        help='STEP 5: train this many updates on the example (default: none)')
-    optimizers.add_arguments(parser, default='sgd')
-    training.add_snapshot_arguments(parser, frequency=1000)
-    cli.add_run_arguments(parser, out_default='runs/steps_regression', seed_default=POST_SEED)
-    args = parser.parse_args(argv)
-    args.units = parse_units(args.units)
+DEFAULTS = dict(
+    units=(3, 2, 1),      # x has 3 values, t has 1
+    activation='relu',
+    epoch=None,           # STEP 5: updates on the example (default: none, STEPs 1-4 only)
+    frequency=1000,       # snapshot every this many updates
+    optimizer='sgd',
+    seed=POST_SEED,
+    out='runs/steps_regression',
+)
+
+
+def add_flags(group):
+    group.add_argument('--replay-blog', action='store_true',
+                       help='replay the notebook cell order behind the numbers the post '
+                            'printed (loss 19.60489845275879)')
+
+
+def check(args):
     if args.units[0] != 3 or args.units[-1] != 1:
-        parser.error(f'--units must start with 3 (x has 3 values) and end with 1 '
-                     f'(t has 1), got {",".join(map(str, args.units))}')
-    if args.replay_blog and (args.epochs or args.units != (3, 2, 1)):
-        parser.error('--replay-blog replays the post as it was: leave out --epochs and --units')
-    optimizers.validate(args)
-    return args
+        raise UsageError(f'--units must start with 3 (x has 3 values) and end with 1 '
+                         f'(t has 1), got {",".join(map(str, args.units))}')
+    if args.replay_blog and (args.epoch or args.units != (3, 2, 1)):
+        raise UsageError('--replay-blog replays the post as it was: leave out --epoch and '
+                         '--units')
 
 
 def run_post(args, device):
     """STEPs 1-4 of the post's final code block, printing every value."""
-    set_seed(args.seed)
     x, t = post_data(device.xp)
     model = MLP(args.units, args.activation)
     model.to_device(device)
@@ -135,65 +135,40 @@ def _cell_step4(ns):
     return f'STEP 4 loss (損失関数), mean squared error: {steps.show(ns["loss"])}'
 
 
-def train(model, args, device, out):
+def train(model, args, run):
     """STEP 5, repeated: one update per epoch on the single example.
 
-    The loop stays hand-written so each step is visible; it snapshots every
-    ``--frequency`` epochs (``--resume`` continues bit-identically) and stops
-    with exit code 3 when the loss diverges.
+    The loop stays visible: each pass is the four steps and the update;
+    ``manager`` logs, prints, guards against divergence and snapshots.
     """
-    x, t = post_data(device.xp)
+    x, t = post_data(run.device.xp)
     optimizer = optimizers.from_args(args, model)
-    snapshot = training.LoopSnapshot(model, optimizer)
-    start = snapshot.resume(out, args.resume)
-    log = [record for record in _earlier_log(out) if record['epoch'] <= start]
-    if start:
-        print(f'resumed from the snapshot at epoch {start}')
-    log_every, report_every = max(1, args.epochs // 1000), max(1, args.epochs // 10)
-    try:
-        for epoch in range(start + 1, args.epochs + 1):
-            loss = steps.loss(model(x), t)
-            training.check_loss(loss, epoch)
-            steps.update(optimizer, loss)
-            if epoch % log_every == 0:
-                log.append({'epoch': epoch, 'iteration': epoch, 'main/loss': float(loss.array)})
-            if epoch % report_every == 0 or epoch == args.epochs:
-                print(f'STEP 5 update, epoch {epoch:5d}: loss {float(loss.array):.6g}')
-            if epoch % args.frequency == 0:
-                training.check_params(model, epoch)
-                runs.save_log(out, log)
-                snapshot.save(out, epoch)
-    finally:
-        runs.save_log(out, log)
+    manager = run.manager({'main': optimizer}, (args.epoch, 'epoch'),
+                          log_every=(max(1, args.epoch // 1000), 'epoch'),
+                          print_every=(max(1, args.epoch // 10), 'epoch'),
+                          plot=f'case-k 3-2-1 net ({args.optimizer})')
+    for _ in manager:
+        loss = steps.loss(model(x), t)
+        steps.update(optimizer, loss)
+        chainer.report({'loss': loss}, model)
     final_loss = float(steps.loss(model(x), t).array)
-    print(f'loss after {args.epochs} updates with {type(optimizer).__name__}: {final_loss:.6g}')
-    return log, final_loss
-
-
-def _earlier_log(out):
-    path = out / 'log'
-    return runs.read_json(path) if path.exists() else []
+    print(f'loss after {args.epoch} updates with {type(optimizer).__name__}: {final_loss:.6g}')
+    return final_loss
 
 
 def main(argv=None):
-    args = parse_args(argv)
-    device = get_device(args.device)
-    out = training.prepare_out(args, snapshot_in=training.LoopSnapshot.find)
-    runs.save_args(out, args)
+    args = flags.parse(argv, __doc__, DEFAULTS, add_flags)
+    check(args)
+    run = Run(args)
     if args.replay_blog:
         metrics = {'loss': replay_blog()}
     else:
-        model, loss = run_post(args, device)
+        model, loss = run_post(args, run.device)
         metrics = {'loss': loss}
-    if args.epochs:
-        started = time.perf_counter()
-        log, metrics['final_loss'] = train(model, args, device, out)
-        print(f'trained in {time.perf_counter() - started:.2f} s')
-        plots.plot_log(out / 'loss.png', log, ['main/loss'], ylabel='mean squared error',
-                       title=f'case-k 3-2-1 net: training loss ({args.optimizer})')
-    runs.save_metrics(out, metrics)
+    if args.epoch:
+        metrics['final_loss'] = train(model, args, run)
     print(f'loss {metrics["loss"]!r}')
-    return metrics
+    return run.save_metrics(metrics)
 
 
 if __name__ == '__main__':

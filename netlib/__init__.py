@@ -1,3 +1,18 @@
-"""netlib: Chainer experiments that print every step and reproduce published numbers."""
+"""netlib: Chainer experiments that print every step and reproduce published numbers.
 
-__version__ = '0.1.0'
+From Python or a notebook::
+
+    from netlib import MLP, Classifier, train
+    result = train(Classifier(MLP((784, 100, 10))), train_data, test_data,
+                   optimizer='adam', lr=1e-3, epoch=2)
+    result.model, result.log
+
+    import netlib
+    metrics = netlib.run('mnist_mlp', epoch=1)   # as `netlib run mnist_mlp --epoch 1`
+"""
+
+from netlib.api import run, train
+from netlib.networks import MLP, Classifier, Regressor
+
+__version__ = '0.2.0'
+__all__ = ['MLP', 'Classifier', 'Regressor', 'train', 'run']

@@ -18,6 +18,10 @@ A split by window, or by file, would test on sources the network has already
 seen.  :func:`source_group` names a file's group; :func:`split_by_group` keeps
 every group on one side.  Files with identical bytes count as one (setuptools'
 ``cli.exe`` is a copy of ``cli-32.exe``).
+
+:func:`load_files` finds both classes' files (the defaults above, or the
+folders given), :func:`windows_by_source` cuts the balanced train and test
+windows from a split by source and prints that split.
 """
 
 import hashlib
@@ -30,7 +34,9 @@ from pathlib import Path
 import numpy as np
 from chainer.datasets import TupleDataset
 
+from netlib.datasets.mnist import load_mnist
 from netlib.errors import DataError
+from netlib.files import atomic_path
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,44 @@ class ByteFile:
 
     name: str
     data: bytes = field(repr=False)
+
+
+def load_files(jpeg_dir, exe_dir, window, data_dir=None):
+    """(JPEG files, program files): those below *jpeg_dir* and *exe_dir*, or the defaults.
+
+    The default programs are the launchers in this Python's site-packages;
+    the default JPEGs, the photos there plus those :func:`encode_jpegs` makes
+    from them and from MNIST digits (read from *data_dir*).
+    """
+    exes = usable_files(exe_dir or site_packages(), EXE, window)
+    if jpeg_dir:
+        return usable_files(jpeg_dir, JPEG, window), exes
+    photos = usable_files(site_packages(), JPEG, window, two_sources=False)
+    digits, _ = load_mnist(data_dir, 'test', scale=False, shape='image', limit=digits_needed())
+    jpegs = photos + encode_jpegs(photos, digits[:, 0])
+    require_two(jpegs, f'(default: {site_packages()} plus encoded JPEGs)', JPEG)
+    return jpegs, exes
+
+
+def usable_files(folder, kind, window, two_sources=True):
+    """The distinct *kind* files below *folder* (see :func:`find_files`); prints the
+    duplicates it skips.  With *two_sources*, refuses fewer than two source groups."""
+    files, duplicates = find_files([folder], kind, window)
+    if two_sources:
+        require_two(files, folder, kind)
+    for name, original in duplicates.items():
+        print(f'skipping {name}: same bytes as {original}')
+    return files
+
+
+def save_encoded(folder, files):
+    """Write the encoded JPEGs among *files* below *folder*, so their listed names open."""
+    for file in files:
+        if file.name.startswith('encoded/'):
+            path = Path(folder) / file.name
+            path.parent.mkdir(exist_ok=True)
+            with atomic_path(path) as tmp:
+                Path(tmp).write_bytes(file.data)
 
 
 def site_packages():
@@ -161,6 +205,33 @@ def split_by_group(files, test_fraction, kind):
     train = [file for name in names if name not in test_names for file in groups[name]]
     test = [file for name in test_names for file in groups[name]]
     return train, test, test_names
+
+
+def windows_by_source(files_per_kind, test_fraction, train_windows, test_windows, window,
+                      seed):
+    """(train, test): balanced bit windows from a split by source group (printed), so no
+    source feeds both sides.  *files_per_kind* follows :data:`KINDS`."""
+    rng = np.random.default_rng(seed)
+    train_files, test_files = [], []
+    for kind, files in zip(KINDS, files_per_kind):
+        train, test, test_groups = split_by_group(files, test_fraction, kind)
+        print_split(kind, train, test, test_groups)
+        train_files.append(train)
+        test_files.append(test)
+    return (balanced_dataset(train_files, train_windows, window, rng),
+            balanced_dataset(test_files, test_windows, window, rng))
+
+
+def print_split(kind, train, test, test_groups):
+    """One line per file: its side, [its source group], its name and size."""
+    n_groups = len(group_files(train + test, kind))
+    print(f'{kind.name}: {n_groups - len(test_groups)} training source groups '
+          f'({len(train)} files), {len(test_groups)} test source groups ({len(test)} files: '
+          f'{", ".join(test_groups)})')
+    for side, files in (('train', train), ('test', test)):
+        for file in files:
+            print(f'  {side:5s} [{source_group(file.name, kind)}] {file.name} '
+                  f'({len(file.data):,} bytes)')
 
 
 def sample_windows(files, count, window, rng):

@@ -10,7 +10,7 @@ import chainer.functions as F
 import chainer.links as L
 from chainer import initializers
 
-from netlib import fast, steps
+from netlib import steps
 from netlib.errors import UsageError
 
 
@@ -21,32 +21,27 @@ class KerasMnistCNN(chainer.Chain):
     flatten -> Linear 128 ReLU -> dropout 0.5 -> Linear 10, for (N, 1, 28, 28)
     images.  Keras starts every kernel from Glorot-uniform and every bias from
     zero; Chainer's own default (LeCun normal) would start from a different
-    scale, so the initialiser is set here to reproduce Keras's curves.  The
-    convolutions, pooling, ReLUs and dropout are :mod:`netlib.fast`'s CPU
-    kernels, which compute what ``L.Convolution2D``, ``F.max_pooling_2d``,
-    ``F.relu`` and ``F.dropout`` compute, faster.
+    scale, so the initialiser is set here to reproduce Keras's curves.
+    ``--kernels fast`` (:mod:`netlib.kernels`) runs these same calls on
+    netlib's compiled CPU kernels.
     """
 
     def __init__(self, n_classes=10):
         super().__init__()
         with self.init_scope():
-            self.conv1 = fast.Convolution2D(1, 32, 3, initialW=initializers.GlorotUniform())
-            self.conv2 = fast.Convolution2D(32, 64, 3, initialW=initializers.GlorotUniform())
+            self.conv1 = L.Convolution2D(1, 32, 3, initialW=initializers.GlorotUniform())
+            self.conv2 = L.Convolution2D(32, 64, 3, initialW=initializers.GlorotUniform())
             # 28 -> 26 -> 24 after the two 3x3 convolutions, 12 after pooling.
             self.fc1 = L.Linear(64 * 12 * 12, 128, initialW=initializers.GlorotUniform())
             self.fc2 = L.Linear(128, n_classes, initialW=initializers.GlorotUniform())
 
     def forward(self, x):
-        h = fast.relu(self.conv1(x))
-        # Keras pools after the ReLU.  ReLU keeps the order of numbers, so the
-        # maximum of the ReLUs is the ReLU of the maximum, and both orders pass
-        # the gradient to the same element: pooling first gives the same numbers
-        # (tests/test_convnets.py) with a quarter of the ReLU work (-3 ms of a
-        # 106 ms training iteration).
-        h = fast.relu(fast.max_pooling_2x2(self.conv2(h)))
-        h = fast.dropout(h, 0.25)  # dropout is off under chainer.config.train = False
-        h = fast.relu(self.fc1(h))  # Linear flattens (N, 64, 12, 12) itself
-        h = fast.dropout(h, 0.5)
+        h = F.relu(self.conv1(x))
+        h = F.relu(self.conv2(h))
+        h = F.max_pooling_2d(h, 2)
+        h = F.dropout(h, 0.25)  # dropout is off under chainer.config.train = False
+        h = F.relu(self.fc1(h))  # Linear flattens (N, 64, 12, 12) itself
+        h = F.dropout(h, 0.5)
         return self.fc2(h)
 
 

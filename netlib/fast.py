@@ -12,52 +12,31 @@ iteration, forward + backward + AdaDelta):
   (``IMAGES_PER_BLOCK``): forward and backward of the Keras CNN's two
   convolutions take 56 ms where Chainer's take 144.
 * ``F.max_pooling_2d`` builds a second im2col buffer and an argmax over it
-  (11.4 ms forward and backward); :func:`max_pooling_2x2` is one compiled
+  (11.4 ms forward and backward); :func:`max_pooling_2d` is one compiled
   pass each way that keeps which corner won as one byte (3.2 ms).
 * Chainer's ``Adam`` and ``AdaDelta`` make a temporary array per operation:
   an update of the 784-1000-1000-10 MLP takes 4.4 and 4.0 ms.
   :class:`Adam` and :class:`AdaDelta` do the same float32 arithmetic in one
   compiled pass (0.8 ms each), bit for bit.
 
-The compiled loops are in :mod:`netlib.kernels`.  Everything here computes
+The compiled loops are in :mod:`netlib.compiled`.  Everything here computes
 the same values as Chainer's functions (``tests/test_fast.py`` checks them
 against Chainer to float32 tolerance and with ``gradient_check``); any case
 they do not cover (GPU arrays, stride, padding, dilation, groups, odd sizes,
 other dtypes) goes to Chainer's own code.
 """
 
-import ctypes
-
 import chainer
-import chainer.functions as F
-import chainer.links as L
 import numpy as np
 from chainer import function_node, optimizers, utils
+from chainer.functions.activation.relu import relu as chainer_relu
+from chainer.functions.connection.convolution_2d import convolution_2d as chainer_convolution_2d
+from chainer.functions.noise.dropout import dropout as chainer_dropout
+from chainer.functions.pooling.max_pooling_nd import max_pooling_2d as chainer_max_pooling_2d
 from chainer.optimizers.ada_delta import AdaDeltaRule
 from chainer.optimizers.adam import AdamRule
 
-from netlib import kernels
-
-
-def reuse_freed_memory():
-    """Keep freed memory in the process instead of returning it to the system.
-
-    glibc serves every allocation above 32 MB (the im2col buffer of the Keras
-    CNN is 85 MB) with a fresh mmap, and each of its pages faults on first
-    touch: copying into a fresh 85 MB buffer took 125 ms where a reused one
-    took 7 ms.  With mmap off and no trimming, a training loop's buffers come
-    back from the heap already mapped: one Keras-CNN iteration went from
-    616 ms to 463 ms with Chainer's own convolution (2 cores, measured under
-    load).  The cost is memory the process keeps until it exits.  Only glibc
-    has ``mallopt``; elsewhere this does nothing.
-    """
-    try:
-        libc = ctypes.CDLL(None)
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):
-        return False
-    m_trim_threshold, m_mmap_max = -1, -4
-    return bool(mallopt(m_mmap_max, 0)) and bool(mallopt(m_trim_threshold, 2 ** 31 - 1))
+from netlib import compiled
 
 
 def _is_cpu(*arrays):
@@ -80,7 +59,7 @@ def _im2col(x, kh, kw):
     """(c*kh*kw, n*oh*ow) columns of a stride-1, unpadded convolution of n images."""
     n, c, h, w = x.shape
     col = np.empty((c * kh * kw, n, (h - kh + 1) * (w - kw + 1)), dtype=x.dtype)
-    kernels.im2col(np.ascontiguousarray(x), kh, kw, col)
+    compiled.im2col(np.ascontiguousarray(x), kh, kw, col)
     return col.reshape(c * kh * kw, -1)
 
 
@@ -95,7 +74,7 @@ class _Convolution2D(function_node.FunctionNode):
         y = np.empty((len(x), oc, *_out_size(x, W)), dtype=x.dtype)
         for block in _blocks(len(x)):
             rows = W.reshape(oc, -1) @ _im2col(x[block], *W.shape[2:])
-            kernels.channels_first(rows.reshape(oc, len(y[block]), -1), bias, y[block])
+            compiled.channels_first(rows.reshape(oc, len(y[block]), -1), bias, y[block])
         return y,
 
     def backward(self, indexes, grad_outputs):
@@ -120,7 +99,7 @@ class _Convolution2DGrad(function_node.FunctionNode):
             g = np.ascontiguousarray(gy[block].reshape(images, oc, -1).swapaxes(0, 1))
             if gx is not None:
                 gcol = W.reshape(oc, -1).T @ g.reshape(oc, -1)
-                kernels.im2col(gx[block], kh, kw, gcol.reshape(-1, images, g.shape[2]), back=True)
+                compiled.im2col(gx[block], kh, kw, gcol.reshape(-1, images, g.shape[2]), back=True)
             if gW is not None:
                 gW += g.reshape(oc, -1) @ _im2col(x[block], kh, kw).T
         grads = {0: gx, 1: None if gW is None else gW.reshape(W.shape),
@@ -140,22 +119,15 @@ def _out_size(x, W):
     return x.shape[2] - W.shape[2] + 1, x.shape[3] - W.shape[3] + 1
 
 
-def convolution_2d(x, W, b=None):
-    """``F.convolution_2d(x, W, b)`` with stride 1 and no padding."""
+def convolution_2d(x, W, b=None, stride=1, pad=0, cover_all=False, **kwargs):
+    """``F.convolution_2d``, by blocks of images for stride 1 and no padding on the CPU."""
+    arrays = [getattr(a, 'array', a) for a in (x, W)]
+    plain = (stride in (1, (1, 1)) and pad in (0, (0, 0)) and kwargs.get('dilate', 1) in (1, (1, 1))
+             and kwargs.get('groups', 1) == 1 and arrays[1] is not None and _is_cpu(*arrays))
+    if not plain:
+        return chainer_convolution_2d(x, W, b, stride, pad, cover_all, **kwargs)
     inputs = (x, W) if b is None else (x, W, b)
     return _Convolution2D().apply(inputs)[0]
-
-
-class Convolution2D(L.Convolution2D):
-    """``L.Convolution2D`` that takes :func:`convolution_2d` where it applies."""
-
-    def forward(self, x):
-        array = getattr(x, 'array', x)
-        plain = (self.stride == (1, 1) and self.pad == (0, 0) and self.dilate == (1, 1)
-                 and self.groups == 1)
-        if plain and self.W.array is not None and _is_cpu(array, self.W.array):
-            return convolution_2d(x, self.W, self.b)
-        return super().forward(x)
 
 
 class _ReLU(function_node.FunctionNode):
@@ -182,7 +154,7 @@ class _ReLUGrad(function_node.FunctionNode):
     def forward_cpu(self, inputs):
         gy = np.ascontiguousarray(inputs[0])
         gx = np.empty_like(gy)
-        kernels.relu_grad(*_flat(self.y, gy, gx))
+        compiled.relu_grad(*_flat(self.y, gy, gx))
         return gx,
 
     def backward(self, indexes, grad_outputs):
@@ -194,7 +166,7 @@ def relu(x):
     array = getattr(x, 'array', x)
     if _is_cpu(array) and array.dtype in (np.float32, np.float64):
         return _ReLU().apply((x,))[0]
-    return F.relu(x)
+    return chainer_relu(x)
 
 
 class _MaxPooling2x2(function_node.FunctionNode):
@@ -205,7 +177,7 @@ class _MaxPooling2x2(function_node.FunctionNode):
         n, c, h, w = x.shape
         y = np.empty((n, c, h // 2, w // 2), dtype=x.dtype)
         self.corner = np.empty(y.shape, dtype=np.uint8)
-        kernels.max_pool_2x2(*_planes(x, y, self.corner))
+        compiled.max_pool_2x2(*_planes(x, y, self.corner))
         return y,
 
     def backward(self, indexes, grad_outputs):
@@ -221,7 +193,7 @@ class _MaxPooling2x2Grad(function_node.FunctionNode):
         gy = np.ascontiguousarray(inputs[0])
         n, c, h, w = gy.shape
         gx = np.empty((n, c, 2 * h, 2 * w), dtype=gy.dtype)
-        kernels.max_unpool_2x2(*_planes(gy, self.corner, gx))
+        compiled.max_unpool_2x2(*_planes(gy, self.corner, gx))
         return gx,
 
 
@@ -230,14 +202,15 @@ def _planes(*arrays):
     return [a.reshape(-1, *a.shape[2:]) for a in arrays]
 
 
-def max_pooling_2x2(x):
-    """``F.max_pooling_2d(x, 2)``, faster on the CPU for even-sized images."""
+def max_pooling_2d(x, ksize, stride=None, pad=0, cover_all=True, return_indices=False):
+    """``F.max_pooling_2d``, one compiled pass for 2x2 windows over even-sized images."""
     array = getattr(x, 'array', x)
-    if _is_cpu(array) and array.dtype in (np.float32, np.float64) and array.ndim == 4 \
-            and array.shape[2] % 2 == 0 and array.shape[3] % 2 == 0:
+    if (ksize in (2, (2, 2)) and stride in (None, 2, (2, 2)) and pad in (0, (0, 0))
+            and not return_indices and _is_cpu(array)
+            and array.dtype in (np.float32, np.float64) and array.ndim == 4
+            and array.shape[2] % 2 == 0 and array.shape[3] % 2 == 0):
         return _MaxPooling2x2().apply((x,))[0]
-    return F.max_pooling_2d(x, 2)
-
+    return chainer_max_pooling_2d(x, ksize, stride, pad, cover_all, return_indices)
 
 
 class _DropoutMask(function_node.FunctionNode):
@@ -252,7 +225,7 @@ class _DropoutMask(function_node.FunctionNode):
     def forward_cpu(self, inputs):
         x = np.ascontiguousarray(inputs[0])
         y = np.empty_like(x)
-        kernels.dropout_mask(x.reshape(-1), self.draws, self.threshold, self.scale,
+        compiled.dropout_mask(x.reshape(-1), self.draws, self.threshold, self.scale,
                              y.reshape(-1))
         return y,
 
@@ -267,7 +240,7 @@ class _DropoutMask(function_node.FunctionNode):
 DRAW_LEVELS = 256
 
 
-def dropout(x, ratio):
+def dropout(x, ratio=.5, **kwargs):
     """``F.dropout(x, ratio)`` with byte-sized random draws where *ratio* is k/256.
 
     Each element is kept (and scaled by 1 / (1 - ratio), as Chainer does)
@@ -277,15 +250,16 @@ def dropout(x, ratio):
     array = getattr(x, 'array', x)
     threshold = ratio * DRAW_LEVELS
     if (not chainer.config.train or not _is_cpu(array)
-            or array.dtype not in (np.float32, np.float64) or not threshold.is_integer()):
-        return F.dropout(x, ratio)
+            or array.dtype not in (np.float32, np.float64) or not threshold.is_integer()
+            or kwargs):
+        return chainer_dropout(x, ratio, **kwargs)
     draws = np.frombuffer(np.random.bytes(array.size), dtype=np.uint8)
     scale = array.dtype.type(1 / (1 - ratio))
     return _DropoutMask(draws, int(threshold), scale).apply((x,))[0]
 
 
 class _FusedAdamRule(AdamRule):
-    """AdamRule whose CPU update is one compiled pass (:func:`netlib.kernels.adam_update`).
+    """AdamRule whose CPU update is one compiled pass (:func:`netlib.compiled.adam_update`).
 
     The same operations in the same order as Chainer's ``update_core_cpu``
     (so the same float32 results); cases it does not cover (AMSGrad,
@@ -298,7 +272,7 @@ class _FusedAdamRule(AdamRule):
                 or hp.eta != 1 or not _all_float32(param.array, grad)):
             return super().update_core_cpu(param)
         self._check_eps(np.float32)
-        kernels.adam_update(*_flat(param.array, grad, self.state['m'], self.state['v']),
+        compiled.adam_update(*_flat(param.array, grad, self.state['m'], self.state['v']),
                             *map(np.float32, (1 - hp.beta1, 1 - hp.beta2, self.alpha_t, hp.eps)))
 
 
@@ -316,7 +290,7 @@ class _FusedAdaDeltaRule(AdaDeltaRule):
         hp, grad = self.hyperparam, param.grad
         if grad is None or not _all_float32(param.array, grad):
             return super().update_core_cpu(param)
-        kernels.ada_delta_update(*_flat(param.array, grad, self.state['msg'], self.state['msdx']),
+        compiled.ada_delta_update(*_flat(param.array, grad, self.state['msg'], self.state['msdx']),
                                  *map(np.float32, (hp.rho, 1 - hp.rho, hp.eps)))
 
 

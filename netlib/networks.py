@@ -5,20 +5,6 @@ import chainer.functions as F
 import chainer.links as L
 
 from netlib import steps
-from netlib.errors import UsageError
-
-
-def parse_units(text):
-    """``'3,2,1'`` -> ``(3, 2, 1)``: input size, hidden sizes, output size."""
-    try:
-        units = tuple(int(part) for part in text.split(','))
-    except ValueError:
-        raise UsageError(f'--units {text!r} must be comma-separated integers, '
-                         'e.g. 3,2,1') from None
-    if len(units) < 2 or min(units) <= 0:
-        raise UsageError(f'--units {text!r} needs at least two positive sizes '
-                         '(input and output), e.g. 3,2,1')
-    return units
 
 
 class MLP(chainer.ChainList):

@@ -12,8 +12,7 @@ import math
 import chainer
 from chainer import optimizer_hooks
 
-from netlib import fast
-from netlib.cli import nonnegative_float, positive_float
+from netlib import kernels
 from netlib.errors import UsageError
 
 ALIASES = {
@@ -38,16 +37,16 @@ ALIASES = {
 def registry():
     """Class name -> optimizer class, for every optimizer Chainer ships.
 
-    Where netlib has a faster drop-in subclass with the same results
-    (:mod:`netlib.fast`), the name maps to it.
+    Under ``--kernels fast`` a name with a compiled drop-in subclass (same
+    results, :data:`netlib.kernels.FAST_OPTIMIZERS`) maps to it.
     """
     classes = {}
     for name in dir(chainer.optimizers):
         value = getattr(chainer.optimizers, name)
         if inspect.isclass(value) and issubclass(value, chainer.Optimizer):
             classes[name] = value
-    classes['Adam'] = fast.Adam
-    classes['AdaDelta'] = fast.AdaDelta
+    if kernels.chosen() == 'fast':
+        classes.update(kernels.FAST_OPTIMIZERS)
     return dict(sorted(classes.items()))
 
 
@@ -149,7 +148,10 @@ def describe():
         defaults = ', '.join(f'{k}={v}' for k, v in hyperparameters(class_name).items())
         lr_name = learning_rate_name(class_name) or '(none)'
         alias_text = ','.join(aliases.get(class_name, [])) or '-'
-        lines.append(f'{class_name:22s} alias {alias_text:18s} --lr sets {lr_name:7s} {defaults}')
+        compiled = ('  [netlib compiled update with --kernels fast]'
+                    if class_name in kernels.FAST_OPTIMIZERS else '')
+        lines.append(f'{class_name:22s} alias {alias_text:18s} --lr sets {lr_name:7s} '
+                     f'{defaults}{compiled}')
     return '\n'.join(lines)
 
 
@@ -162,27 +164,3 @@ class ListOptimizers(argparse.Action):
     def __call__(self, parser, namespace, values, option_string=None):
         print(describe())
         parser.exit(0)
-
-
-def add_arguments(parser, default='sgd', lr_default=None):
-    """The optimizer flags shared by every training experiment."""
-    group = parser.add_argument_group('optimizer')
-    group.add_argument('--optimizer', default=default,
-                       help='any optimizer in chainer.optimizers, by class name or alias '
-                            '(case-insensitive); see --list-optimizers')
-    group.add_argument('--lr', type=positive_float, default=lr_default,
-                       help="learning rate, passed as the optimizer's lr or alpha "
-                            "(default: the optimizer's own)")
-    group.add_argument('--optimizer-arg', action='append', default=[], metavar='KEY=VALUE',
-                       help='another constructor argument, e.g. momentum=0.8 (repeatable)')
-    group.add_argument('--weight-decay', type=nonnegative_float, default=0.0,
-                       help='L2 weight decay rate (optimizer hook WeightDecay)')
-    group.add_argument('--grad-clip', type=positive_float, default=None,
-                       help='clip the gradient L2 norm (optimizer hook GradientClipping)')
-    group.add_argument('--list-optimizers', action=ListOptimizers,
-                       help='print every optimizer with its defaults and exit')
-
-
-def validate(args):
-    """Check the optimizer flags before any work starts (errors exit 2)."""
-    create(args.optimizer, args.lr, args.optimizer_arg)

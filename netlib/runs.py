@@ -1,33 +1,98 @@
-"""Run folders: ``args``, ``log``, ``metrics.json`` and plots, never overwriting.
+"""One run: its device, seeds, kernels, run folder, ``args``, ``log``, metrics and plots.
 
-``log`` has the shape Chainer's ``LogReport`` writes (a JSON list of records
-with ``epoch``, ``iteration`` and ``main/...`` keys) so ChainerUI and the
-plotting helpers read hand-written loops and Trainer runs alike.  Every file
-is written to a temporary name and renamed, so a kill leaves the old or the
-new file, never half of one.
+Every experiment starts with ``run = Run(args)`` and writes through it.  The
+run folder is made only when the first file is written, so input refused
+before that leaves nothing behind, and it is never one an earlier run wrote:
+a non-empty ``--out`` gets a numbered sibling (``out-2``, ``out-3``, ...)
+unless ``--resume`` continues a snapshot in it.  Every file is written to a
+temporary name and renamed, so a kill leaves the old or the new file, never
+half of one.
 """
 
-import contextlib
-import json
 import os
-import tempfile
+import sys
 from pathlib import Path
 
-from netlib.errors import DataError, UsageError
+from netlib import environment, kernels, loop, snapshots
+from netlib.device import get_device
+from netlib.errors import UsageError
+from netlib.files import write_json
+from netlib.seed import set_seed
+
+# Every run's args record the folder used; a claim is this file made exclusively.
+ARGS = 'args'
 
 
-def prepare(out, resume=False):
+class Run:
+    """The bookkeeping of one experiment run, from parsed *args*."""
+
+    def __init__(self, args):
+        self.args = args
+        self.device = get_device(args.device)
+        kernels.use(args.kernels or kernels.default_for(self.device))
+        set_seed(args.seed)
+        self.progress = sys.stderr.isatty() if args.progress is None else args.progress
+        self.snapshot = snapshots.snapshot_to_resume(args.out, getattr(args, 'resume', None))
+        self._out = None
+
+    @property
+    def out(self):
+        """The run folder, claimed (and ``args`` written) on first use."""
+        if self._out is None:
+            continuing = (self.snapshot is not None and
+                          self.snapshot.parent.resolve() == Path(self.args.out).resolve())
+            self._out = claim(Path(self.args.out), continuing)
+            write_json(self._out / ARGS, {**vars(self.args), 'out': str(self._out),
+                                          'environment': environment.describe()})
+        return self._out
+
+    def path(self, name):
+        """A file in the run folder (for a plot)."""
+        return self.out / name
+
+    def check_batchsize(self, examples):
+        if self.args.batchsize > examples:
+            raise UsageError(f'--batchsize {self.args.batchsize} is larger than the '
+                             f'{examples} training examples')
+
+    def manager(self, optimizers, length, **options):
+        """A :class:`netlib.loop.Manager` for a hand-written loop in this run."""
+        return loop.Manager(self, optimizers, length, **options)
+
+    def fit(self, model, optimizer, train, test, plot, extra_extensions=()):
+        """Train with Chainer's Trainer (see :func:`netlib.loop.fit`); the log."""
+        return loop.fit(self, model, optimizer, train, test, plot, extra_extensions)
+
+    def keep_log(self, records):
+        """``log``: LogReport records (also a run cut short by divergence keeps its own)."""
+        write_json(self.out / 'log', records)
+
+    def save_metrics(self, metrics):
+        """``metrics.json``: the final numbers ``make reproduce`` checks; says where.
+
+        A run without a training loop gets a one-record ``log`` of its numbers,
+        so that ChainerUI lists every run folder.
+        """
+        write_json(self.out / 'metrics.json', metrics)
+        if not (self.out / 'log').exists():
+            numbers = {key: value for key, value in metrics.items()
+                       if isinstance(value, (int, float))}
+            self.keep_log([{'epoch': 0, 'iteration': 0, **numbers}])
+        print(f'run folder: {self.out}')
+        return metrics
+
+
+def claim(out, continuing=False):
     """The folder this run writes to: *out* itself, or a numbered sibling.
 
-    *out* is used when it is new, empty, or *resume* is set (the caller found a
-    snapshot in it to continue); a non-empty one holds an earlier run, so the
-    first free ``out-2``, ``out-3``, ... is used.  Names are claimed with an
-    exclusive ``mkdir``, so two runs started together never share a folder.
+    *out* is taken when it is new or empty (or *continuing* a snapshot in it);
+    one that holds files is an earlier run's, so the first free ``out-2``,
+    ``out-3``, ... is used.  A folder is claimed by creating its ``args``
+    exclusively: of two runs started together, one gets it.
     """
-    out = Path(out)
     if out.exists() and not out.is_dir():
         raise UsageError(f'--out {out} exists and is a file, not a folder')
-    if resume or _claim(out):
+    if continuing or _claim(out):
         return out
     out = out.resolve()  # '.' and '..' have no name to number
     number = 2
@@ -38,61 +103,13 @@ def prepare(out, resume=False):
 
 
 def _claim(folder):
-    """Create *folder*, or take it if it exists and is empty; False if it holds files."""
     try:
-        folder.mkdir(parents=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        if any(path.name != ARGS for path in folder.iterdir()):
+            return False
+        os.close(os.open(folder / ARGS, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
         return True
     except FileExistsError:
-        return folder.is_dir() and not any(folder.iterdir())
+        return False
     except OSError as error:
         raise UsageError(f'cannot create run folder {folder}: {error.strerror}') from None
-
-
-@contextlib.contextmanager
-def atomic_path(path):
-    """Yield a temporary path beside *path*; rename it to *path* if the block succeeds."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
-    os.close(fd)
-    os.chmod(tmp, 0o644)  # mkstemp makes 0600; results are meant to be shared
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
-def atomic_write(path, write):
-    """Call ``write(file_object)`` on a temporary file, then rename it to *path*."""
-    with atomic_path(path) as tmp, open(tmp, 'w') as handle:
-        write(handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def write_json(path, value):
-    atomic_write(path, lambda handle: json.dump(value, handle, indent=4, sort_keys=True))
-
-
-def read_json(path):
-    try:
-        with open(path) as handle:
-            return json.load(handle)
-    except ValueError as error:  # json.JSONDecodeError and undecodable bytes
-        raise DataError(f'{path} is not valid JSON ({error})') from None
-
-
-def save_args(out, args):
-    """``args``: the command-line namespace, to rerun or compare runs."""
-    write_json(Path(out) / 'args', vars(args))
-
-
-def save_log(out, records):
-    write_json(Path(out) / 'log', records)
-
-
-def save_metrics(out, metrics):
-    """``metrics.json``: the final numbers, read by ``make reproduce``; says where."""
-    write_json(Path(out) / 'metrics.json', metrics)
-    print(f'run folder: {out}')

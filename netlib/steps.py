@@ -10,23 +10,15 @@ import numpy as np
 
 from netlib.errors import UsageError
 
-ACTIVATIONS = {
-    'relu': F.relu,
-    'sigmoid': F.sigmoid,
-    'tanh': F.tanh,
-    'leaky_relu': F.leaky_relu,
-    'elu': F.elu,
-    'softplus': F.softplus,
-    'identity': F.identity,
-}
+# Looked up in chainer.functions at each call, so --kernels (netlib.kernels) applies.
+ACTIVATIONS = ('relu', 'sigmoid', 'tanh', 'leaky_relu', 'elu', 'softplus', 'identity')
 
 
 def activation_function(name):
-    try:
-        return ACTIVATIONS[name]
-    except KeyError:
+    if name not in ACTIVATIONS:
         raise UsageError(f'unknown activation {name!r}; choose one of: '
-                         f'{", ".join(ACTIVATIONS)}') from None
+                         f'{", ".join(ACTIVATIONS)}')
+    return getattr(F, name)
 
 
 def linear(layer, x):

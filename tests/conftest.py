@@ -14,6 +14,14 @@ def run_module(module, *args, cwd=None):
                           cwd=cwd or ROOT, capture_output=True, text=True, timeout=600)
 
 
+@pytest.fixture(autouse=True)
+def chainers_own_kernels():
+    """A test that runs an experiment in-process swaps in --kernels fast; put Chainer's back."""
+    from netlib import kernels
+    yield
+    kernels.use('chainer')
+
+
 @pytest.fixture
 def run():
     return run_module

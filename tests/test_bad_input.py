@@ -21,8 +21,8 @@ BAD_INPUTS = {
     'infinite lr': (['--lr', 'inf'], 'positive finite'),
     'text lr': (['--lr', 'fast'], 'must be a number'),
     'lr for adadelta': (['--optimizer', 'adadelta', '--lr', '0.1'], 'no learning rate'),
-    'zero epochs': (['--epochs', '0'], 'positive integer'),
-    'negative epochs': (['--epochs', '-3'], 'positive integer'),
+    'zero epochs': (['--epoch', '0'], 'positive integer'),
+    'negative epochs': (['--epoch', '-3'], 'positive integer'),
     'malformed units': (['--units', '3,x,1'], 'comma-separated integers'),
     'too few units': (['--units', '3'], 'at least two'),
     'units not 3..1': (['--units', '4,2,1'], 'must start with 3'),
@@ -30,10 +30,14 @@ BAD_INPUTS = {
     'bad device backend': (['--device', '@foo'], 'unknown --device'),
     'negative seed': (['--seed', '-1'], 'between 0 and 2**32 - 1'),
     'huge seed': (['--seed', '99999999999'], 'between 0 and 2**32 - 1'),
-    'lr given twice': (['--lr', '0.1', '--optimizer-arg', 'lr=0.2', '--epochs', '3'],
+    'lr given twice': (['--lr', '0.1', '--optimizer-arg', 'lr=0.2', '--epoch', '3'],
                        'both set the learning rate'),
-    'missing snapshot': (['--epochs', '3', '--resume', 'no/such/snapshot'],
+    'missing snapshot': (['--epoch', '3', '--resume', 'no/such/snapshot'],
                          'no such snapshot file'),
+    'empty out': (['--out', ''], 'must name a folder'),
+    'layer too large for memory': (['--units', '3,100000000000,1'], 'cannot fit in memory'),
+    'prefix of a flag': (['--epo', '3'], 'unrecognized arguments'),
+    'old dialect': (['--epochs', '3'], 'unrecognized arguments'),
 }
 
 
@@ -53,7 +57,20 @@ def _assert_one_line_error(result, expected):
 @pytest.mark.parametrize('case', sorted(BAD_INPUTS))
 def test_bad_flag_exits_2_with_one_line(case, tmp_path):
     args, expected = BAD_INPUTS[case]
-    _assert_one_line_error(_run([*args, '--out', str(tmp_path / 'run')]), expected)
+    out = [] if '--out' in args else ['--out', str(tmp_path / 'run')]
+    _assert_one_line_error(_run([*args, *out], cwd=tmp_path), expected)
+    assert list(tmp_path.iterdir()) == []  # refused input leaves nothing behind
+
+
+@pytest.mark.parametrize('args, expected', [
+    (['--batchsize', '100000000'], 'must be at most 1,000,000'),
+    (['--batchsize', '70000', '--train-size', '100'], 'larger than the 100 training'),
+])
+def test_a_batch_that_cannot_fit_is_refused(args, expected, tmp_path, data_dir):
+    result = subprocess.run([sys.executable, '-m', 'experiments.mnist_mlp', *args,
+                             '--data-dir', str(data_dir), '--out', str(tmp_path / 'run')],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    _assert_one_line_error(result, expected)
 
 
 @pytest.mark.skipif(importlib.util.find_spec('cupy') is not None, reason='CuPy is installed')

@@ -1,6 +1,7 @@
 """experiments/byte_cnn.py and netlib.bytedata: real files, split by source, one-line errors."""
 
 import io
+import re
 
 import numpy as np
 import pytest
@@ -31,7 +32,7 @@ def bytes_of(dataset):
 def test_small_run_beats_85_percent_on_unseen_sources(data_dir, tmp_path, capsys):
     out = tmp_path / 'run'
     metrics = byte_cnn.main(['--train-windows', '4000', '--test-windows', '1000',
-                             '--epoch', '10', '--noprogress',
+                             '--epoch', '10',
                              '--data-dir', str(data_dir), '--out', str(out)])
     assert metrics['test_accuracy'] >= 0.85  # 0.89 at seed 0; 0.92 at the defaults
     confusion = np.array(metrics['confusion'])
@@ -62,7 +63,10 @@ def test_small_run_beats_85_percent_on_unseen_sources(data_dir, tmp_path, capsys
         sides = {side for side in files for name in files[side]
                  if name.rsplit('/', 1)[-1].startswith(stem)}
         assert len(sides) <= 1, (stem, sides)
-    assert 'true exe' in printed
+    # the printed confusion matrix is the one in metrics.json
+    rows = [line.split() for line in printed.splitlines()
+            if re.fullmatch(r' *(jpeg|exe)( +[0-9]+){2}', line)]
+    assert rows == [['jpeg', *map(str, confusion[0])], ['exe', *map(str, confusion[1])]]
 
 
 def test_empty_jpeg_dir_exits_2_with_one_line(run, tmp_path):
@@ -91,6 +95,15 @@ def test_jpeg_dir_of_one_source_exits_2_with_one_line(run, tmp_path):
     assert 'Traceback' not in result.stderr
     assert 'all from one source (photo' in result.stderr
     assert 'at least 2 distinct source files' in result.stderr
+    assert not (tmp_path / 'run').exists()
+
+
+@pytest.mark.parametrize('share', ['1', '1.5', '0', 'half'])
+def test_test_files_must_be_a_share_below_1(share, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        byte_cnn.main(['--test-files', share, '--out', str(tmp_path / 'run')])
+    assert exit_.value.code == 2
+    assert '--test-files' in capsys.readouterr().err
     assert not (tmp_path / 'run').exists()
 
 

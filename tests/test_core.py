@@ -1,19 +1,21 @@
+import argparse
 import json
+from pathlib import Path
 
 import chainer
 import numpy as np
 import pytest
 
-from netlib import plots, runs
+from netlib import files, flags, plots, runs
 from netlib.errors import DataError, UsageError
-from netlib.networks import MLP, Classifier, Regressor, parse_units
+from netlib.networks import MLP, Classifier, Regressor
 
 
-def test_parse_units():
-    assert parse_units('784,100,10') == (784, 100, 10)
-    for bad in ('', '3', '3,0,1', 'a,b'):
-        with pytest.raises(UsageError):
-            parse_units(bad)
+def test_unit_list():
+    assert flags.unit_list('784,100,10') == (784, 100, 10)
+    for bad in ('', '3', '3,0,1', 'a,b', '3,100000000000,1'):
+        with pytest.raises(argparse.ArgumentTypeError):
+            flags.unit_list(bad)
 
 
 def test_mlp_shapes_and_activation():
@@ -45,25 +47,24 @@ def test_regressor_reports_mse_and_classifier_accuracy():
     assert float(classifier.accuracy.array) == pytest.approx(expected)
 
 
-def test_prepare_picks_a_numbered_sibling(tmp_path):
-    first = runs.prepare(tmp_path / 'r')
-    (first / 'x').write_text('1')
-    assert runs.prepare(tmp_path / 'r') == tmp_path / 'r-2'
-    (tmp_path / 'r-2' / 'x').write_text('2')
-    assert runs.prepare(tmp_path / 'r') == tmp_path / 'r-3'
-    assert runs.prepare(tmp_path / 'r', resume=True) == tmp_path / 'r'
+def test_claim_picks_a_numbered_sibling(tmp_path):
+    first = runs.claim(tmp_path / 'r')
+    assert first == tmp_path / 'r'
+    assert runs.claim(tmp_path / 'r') == tmp_path / 'r-2'  # r holds the first run's args
+    assert runs.claim(tmp_path / 'r') == tmp_path / 'r-3'
+    assert runs.claim(tmp_path / 'r', continuing=True) == tmp_path / 'r'
 
 
 def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
     path = tmp_path / 'metrics.json'
-    runs.write_json(path, {'loss': 1.0})
+    files.write_json(path, {'loss': 1.0})
 
     def broken(handle):
         handle.write('{"loss": ')
         raise RuntimeError('killed mid-write')
 
     with pytest.raises(RuntimeError):
-        runs.atomic_write(path, broken)
+        files.atomic_write(path, broken)
     assert json.loads(path.read_text()) == {'loss': 1.0}
     assert [p.name for p in tmp_path.iterdir()] == ['metrics.json']
 
@@ -79,14 +80,14 @@ def test_plot_log_writes_a_png(tmp_path):
     assert (tmp_path / 'loss.png').read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
 
 
-def test_prepare_numbers_a_sibling_of_the_current_folder(tmp_path, monkeypatch):
+def test_claim_numbers_a_sibling_of_the_current_folder(tmp_path, monkeypatch):
     (tmp_path / 'here').mkdir()
     (tmp_path / 'here' / 'earlier').write_text('1')
     monkeypatch.chdir(tmp_path / 'here')
-    assert runs.prepare('.') == tmp_path / 'here-2'
+    assert runs.claim(Path('.')) == tmp_path / 'here-2'
 
 
 def test_read_json_refuses_a_truncated_file(tmp_path):
     (tmp_path / 'log').write_text('[{"epoch": 1')
     with pytest.raises(DataError, match='not valid JSON'):
-        runs.read_json(tmp_path / 'log')
+        files.read_json(tmp_path / 'log')

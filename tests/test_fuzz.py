@@ -16,6 +16,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from experiments import steps_regression
+from netlib import flags
 from netlib.datasets import fetch
 from netlib.datasets.mnist import parse_idx
 from netlib.errors import DataError, UsageError
@@ -100,7 +101,7 @@ FLAG_VALUES = {
     '--lr': st.sampled_from(['0.01', '-1', '0', 'nan', 'inf', '1e309', 'x', '1e-300']),
     '--optimizer-arg': st.sampled_from(['momentum=0.5', 'beta1=x', '=', 'lr', 'eps=1e-9',
                                         'amsgrad=true', 'amsgrad=maybe', 'rho=inf']),
-    '--epochs': st.sampled_from(['1', '0', '-2', 'ten', '3.5']),
+    '--epoch': st.sampled_from(['1', '0', '-2', 'ten', '3.5']),
     '--units': st.sampled_from(['3,2,1', '3,,1', '3', '4,1', '3,-2,1', '3,2,1,', 'a']),
     '--activation': st.sampled_from(['relu', 'tanh', 'gelu']),
     '--frequency': st.sampled_from(['5', '0', 'x']),
@@ -121,7 +122,9 @@ argument_lists = st.lists(
 def test_command_line_parses_or_refuses(argv):
     with contextlib.redirect_stderr(io.StringIO()):
         try:
-            args = steps_regression.parse_args(argv)
+            args = flags.parse(argv, steps_regression.__doc__, steps_regression.DEFAULTS,
+                               steps_regression.add_flags)
+            steps_regression.check(args)
         except UsageError:
             return
         except SystemExit as exit_:
@@ -129,4 +132,4 @@ def test_command_line_parses_or_refuses(argv):
             return
     assert args.units[0] == 3 and args.units[-1] == 1
     assert args.lr is None or 0 < args.lr < float('inf')
-    assert args.epochs is None or args.epochs > 0
+    assert args.epoch is None or args.epoch > 0

@@ -10,7 +10,7 @@ def test_one_epoch_on_5000_images_beats_90_percent(data_dir, tmp_path, capsys):
     # epoch (0.93-0.95 over seeds 0-3, where batch 128 ends near 0.90).
     out = tmp_path / 'run'
     metrics = mnist_cnn.main(['--epoch', '1', '--train-size', '5000', '--test-size', '1000',
-                              '--batchsize', '32', '--noprogress',
+                              '--batchsize', '32',
                               '--data-dir', str(data_dir), '--out', str(out)])
     assert metrics['test_accuracy'] > 0.90
     assert metrics['seconds_per_epoch'] > 0

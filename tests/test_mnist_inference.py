@@ -1,9 +1,9 @@
 import contextlib
 import io
+import json
 import urllib.error
 import urllib.request
 
-import chainer
 import numpy as np
 import pytest
 
@@ -11,6 +11,7 @@ from experiments import mnist_inference
 from netlib.datasets.mnist import load_mnist
 from netlib.device import get_device
 from netlib.errors import DataError
+from netlib.evaluation import predict
 from netlib.weights import book_weights_path, load_weights
 
 
@@ -46,15 +47,17 @@ def test_confusion_matrix(full_run):
 
 def test_run_folder(full_run):
     out, _, _ = full_run
-    assert sorted(p.name for p in out.iterdir()) == ['args', 'metrics.json',
+    assert sorted(p.name for p in out.iterdir()) == ['args', 'log', 'metrics.json',
                                                      'misclassified.png']
+    log = json.loads((out / 'log').read_text())  # one record, so ChainerUI lists the run
+    assert log == [{'epoch': 0, 'iteration': 0, 'accuracy': 0.9352,
+                    'per_image_accuracy': 0.9352, 'disagreements': 0}]
 
 
 def test_per_image_loop_agrees_with_ragged_batches(data_dir, model):
     x, _ = load_mnist(data_dir, 'test', limit=500)
-    with chainer.using_config('train', False), chainer.no_backprop_mode():
-        per_image = mnist_inference.predict_per_image(model, x)
-        batched = mnist_inference.predict_batched(model, x, batchsize=7)
+    per_image = mnist_inference.predict_per_image(model, x)
+    batched = predict(model, x, batchsize=7)
     assert len(batched) == 500
     np.testing.assert_array_equal(per_image, batched)
 
@@ -72,18 +75,18 @@ def test_weights_of_another_shape_are_refused():
         mnist_inference.BookNet().load_book_weights(weights, 'weights.npz')
 
 
-def test_limit_runs_a_subset(data_dir, tmp_path):
-    metrics = mnist_inference.main(['--data-dir', str(data_dir), '--limit', '100',
+def test_test_size_runs_a_subset(data_dir, tmp_path):
+    metrics = mnist_inference.main(['--data-dir', str(data_dir), '--test-size', '100',
                                     '--batchsize', '30', '--out', str(tmp_path / 'run')])
     assert np.array(metrics['confusion']).sum() == 100
     assert metrics['accuracy'] == metrics['per_image_accuracy']
 
 
-def test_bad_limit_is_one_line_and_exit_2(run, tmp_path):
-    result = run('experiments.mnist_inference', '--limit', '0', '--out', tmp_path / 'run')
+def test_bad_test_size_is_one_line_and_exit_2(run, tmp_path):
+    result = run('experiments.mnist_inference', '--test-size', '0', '--out', tmp_path / 'run')
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
-    assert '--limit: must be a positive integer' in result.stderr
+    assert '--test-size: must be a positive integer' in result.stderr
     assert not (tmp_path / 'run').exists()
 
 

@@ -15,17 +15,18 @@ def test_one_epoch_on_6000_images_reaches_085(data_dir, tmp_path):
     assert 'validation/main/accuracy' in log[0]
 
 
-def test_progress_bar_and_report_are_printed(run, data_dir, tmp_path):
+def test_progress_bar_on_request_and_report_are_printed(run, data_dir, tmp_path):
     result = run('experiments.mnist_mlp', '--epoch', '1', '--unit', '20', '--train-size',
-                 '2000', '--test-size', '200', '--data-dir', data_dir, '--out', tmp_path / 'r')
+                 '2000', '--test-size', '200', '--data-dir', data_dir, '--out', tmp_path / 'r',
+                 '--progress')
     assert result.returncode == 0, result.stderr
-    assert 'this epoch [' in result.stdout  # Chainer's ProgressBar
+    assert 'this epoch [' in result.stdout  # Chainer's ProgressBar, asked for in a pipe
     assert 'validation/main/accuracy' in result.stdout  # PrintReport's header
 
 
 def test_resume_of_a_finished_run_adds_epochs(data_dir, tmp_path):
     out = tmp_path / 'run'
-    common = ['--unit', '20', '--train-size', '1000', '--test-size', '200', '--noprogress',
+    common = ['--unit', '20', '--train-size', '1000', '--test-size', '200',
               '--data-dir', str(data_dir), '--out', str(out)]
     mnist_mlp.main(['--epoch', '1', *common])
     mnist_mlp.main(['--epoch', '2', '--resume', *common])

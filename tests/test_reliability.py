@@ -14,16 +14,18 @@ import pytest
 
 from conftest import ROOT
 from netlib.errors import DataError
-from netlib.training import load_snapshot
+from netlib.snapshots import load_snapshot
 
 # Keys that legitimately differ between two runs: wall-clock times.
-TIMING_KEYS = re.compile(r'elapsed_time|LogReport/_log')
+TIMING_KEYS = re.compile(r'elapsed_time|_log$')
 
 KILLABLE_RUNS = {
-    'steps_regression': (['--epochs', '6000', '--frequency', '500', '--optimizer', 'adam'],
-                         'snapshot', 'snapshot'),
+    'steps_regression': (['--epoch', '6000', '--frequency', '500', '--optimizer', 'adam'],
+                         'snapshot_epoch_500', 'snapshot_epoch_6000'),
     'mnist_mlp': (['--epoch', '3', '--unit', '100', '--train-size', '12000',
-                   '--test-size', '500', '--noprogress'],
+                   '--test-size', '500'],
+                  'snapshot_epoch_1', 'snapshot_epoch_3'),
+    'mnist_cnn': (['--epoch', '3', '--train-size', '1500', '--test-size', '200'],
                   'snapshot_epoch_1', 'snapshot_epoch_3'),
 }
 
@@ -57,8 +59,15 @@ def test_kill_and_resume_ends_bit_identical(name, tmp_path):
     whole, killed = tmp_path / 'whole', tmp_path / 'killed'
     subprocess.run(_command(name, whole), cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     _kill_after_first_snapshot(name, killed)
-    subprocess.run(_command(name, killed) + ['--resume'], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
+    log_before = json.loads((killed / 'log').read_text())
+    resumed = subprocess.run(_command(name, killed) + ['--resume'], cwd=ROOT, check=True,
+                             capture_output=True, text=True)
+    # It continued, not started over: it says from where, and kept what was logged by then.
+    epoch = int(re.search(r'resumed from \S+ at epoch (\d+)', resumed.stdout).group(1))
+    assert epoch >= 1
+    log_after = json.loads((killed / 'log').read_text())
+    kept = [record for record in log_before if record['epoch'] <= epoch]
+    assert kept and log_after[:len(kept)] == kept  # elapsed_time included
     final = KILLABLE_RUNS[name][2]
     expected, resumed = _arrays(whole / final), _arrays(killed / final)
     assert expected.keys() == resumed.keys()
@@ -72,9 +81,9 @@ def test_kill_and_resume_ends_bit_identical(name, tmp_path):
 
 
 @pytest.mark.parametrize('name,args', [
-    ('steps_regression', ['--epochs', '100', '--lr', '1e6']),
+    ('steps_regression', ['--epoch', '100', '--lr', '1e6']),
     ('mnist_mlp', ['--epoch', '2', '--unit', '50', '--train-size', '2000', '--test-size',
-                   '200', '--lr', '1e6', '--noprogress']),
+                   '200', '--lr', '1e6']),
 ])
 def test_divergence_exits_3_with_a_readable_log(run, name, args, tmp_path):
     out = tmp_path / 'run'
@@ -133,16 +142,16 @@ def test_resume_without_a_snapshot_does_not_reuse_the_folder(tmp_path, capsys):
     out = tmp_path / 'run'
     out.mkdir()
     (out / 'metrics.json').write_text('{"loss": 1.0}')
-    steps_regression.main(['--epochs', '5', '--resume', '--out', str(out)])
+    steps_regression.main(['--epoch', '5', '--resume', '--out', str(out)])
     assert (out / 'metrics.json').read_text() == '{"loss": 1.0}'
     assert (tmp_path / 'run-2' / 'log').exists()
 
 
 def test_reproduce_puts_the_reference_back_when_a_run_fails(tmp_path):
     from experiments import reproduce
-    from netlib.targets import Experiment
+    from experiments.targets import Experiment
     failing = Experiment(name='broken', module='experiments.steps_regression',
-                         args=('--epochs', '0'), targets=())
+                         args=('--epoch', '0'), targets=())
     (tmp_path / 'broken').mkdir()
     (tmp_path / 'broken' / 'metrics.json').write_text('{"loss": 1.0}')
     (tmp_path / '.broken.previous').mkdir()  # left by a run that was killed outright

@@ -14,7 +14,7 @@ import zlib
 from pathlib import Path
 
 from netlib.errors import DataError
-from netlib.runs import atomic_path
+from netlib.files import atomic_path
 
 TIMEOUT_S = 60
 

@@ -1,10 +1,6 @@
-"""Reproduction targets: a blog's number, the metric that should match it, a tolerance.
+"""Reproduction targets: a post's number, the metric that should match it, a criterion."""
 
-``make reproduce`` runs every registered :class:`Experiment` and checks its
-``metrics.json`` against its :class:`Target` list (see ``experiments/registry.py``).
-"""
-
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -45,7 +41,7 @@ class Experiment:
 
     name: str
     module: str
-    args: tuple
     targets: tuple
-    plots: tuple = field(default=())
+    args: tuple = ()
+    plots: tuple = ()
     source: str = ''

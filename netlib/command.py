@@ -1,0 +1,59 @@
+"""The ``netlib`` command: list, run, reproduce and report the experiments.
+
+::
+
+    netlib list                           # experiments, their posts, targets, run times
+    netlib run NAME [flags]               # = python -m experiments.NAME [flags]
+    netlib reproduce [--only NAME ...]    # = make reproduce (without the set-up)
+    netlib report                         # rewrite results/README.md from the outputs
+"""
+
+import argparse
+import importlib
+import sys
+
+from netlib import cli
+
+
+def parse_args(argv):
+    parser = cli.ArgumentParser(prog='netlib', description=__doc__.split('\n\n')[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter,
+                                epilog=__doc__.split('::')[1])
+    commands = parser.add_subparsers(dest='command', required=True, metavar='COMMAND')
+    commands.add_parser('list', help='each experiment, its source post, targets and run time')
+    run = commands.add_parser('run', help='run one experiment (NAME --help: its flags)')
+    run.add_argument('name', metavar='NAME', help='an experiment, see netlib list')
+    run.add_argument('flags', nargs=argparse.REMAINDER, help="the experiment's flags")
+    reproduce = commands.add_parser('reproduce', help='rerun the experiments, check targets')
+    reproduce.add_argument('flags', nargs=argparse.REMAINDER, help='--only NAME (repeatable)')
+    commands.add_parser('report', help='rewrite results/README.md without rerunning')
+    return parser.parse_args(argv)
+
+
+def experiment_module(name):
+    """``experiments.NAME``, or a one-line error naming the experiments."""
+    from experiments.registry import EXPERIMENTS
+    modules = sorted({experiment.module.split('.')[-1] for experiment in EXPERIMENTS})
+    if name not in modules:
+        cli.fail('netlib run', f'unknown experiment {name!r}; choose one of: '
+                               f'{", ".join(modules)}')
+    return importlib.import_module(f'experiments.{name}')
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    from experiments import reproduce
+    if args.command == 'list':
+        reproduce.list_experiments()
+    elif args.command == 'run':
+        module = experiment_module(args.name)
+        cli.run_main(module.main, args.flags, prog=f'netlib run {args.name}')
+    elif args.command == 'reproduce':
+        cli.run_main(reproduce.main, args.flags, prog='netlib reproduce')
+    else:
+        reproduce.report()
+        print(f'wrote {reproduce.RESULTS / "README.md"}')
+
+
+if __name__ == '__main__':
+    main()

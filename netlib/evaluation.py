@@ -1,0 +1,58 @@
+"""Measuring a trained classifier: loss and accuracy over a whole set, predictions, confusion.
+
+Every number here is taken in test mode (dropout off, batch normalization on
+its running averages) without a backprop graph, so it describes the net,
+not one noisy batch.
+"""
+
+import chainer
+import numpy as np
+
+from netlib.device import to_numpy
+
+
+def predict(model, x, batchsize=1000):
+    """The class with the largest score for every row of *x*, as a NumPy array."""
+    with chainer.using_config('train', False), chainer.no_backprop_mode():
+        return np.concatenate([to_numpy(model(x[start:start + batchsize]).array.argmax(axis=1))
+                               for start in range(0, len(x), batchsize)])
+
+
+def evaluate(classifier, x, t, batchsize=1000):
+    """Mean loss and accuracy of an ``L.Classifier`` over all of (x, t): batch means
+    weighted by batch size."""
+    totals = {'loss': 0.0, 'accuracy': 0.0}
+    with chainer.using_config('train', False), chainer.no_backprop_mode():
+        for start in range(0, len(x), batchsize):
+            x_batch, t_batch = x[start:start + batchsize], t[start:start + batchsize]
+            totals['loss'] += float(classifier(x_batch, t_batch).array) * len(x_batch)
+            totals['accuracy'] += float(classifier.accuracy.array) * len(x_batch)
+    return {name: total / len(x) for name, total in totals.items()}
+
+
+def evaluate_in_loop(classifier, x, t, batchsize=1000):
+    """:func:`evaluate` inside a training loop, without touching the loop's log.
+
+    The classifier reports the loss and accuracy of every batch it sees;
+    there they would overwrite the iteration's training numbers, so they go
+    to a reporter of their own, as in Chainer's ``Evaluator``.
+    """
+    reporter = chainer.Reporter()
+    reporter.add_observer('evaluated', classifier)
+    with reporter.scope({}):
+        return evaluate(classifier, x, t, batchsize)
+
+
+def confusion_matrix(t, predicted, classes=10):
+    """classes x classes counts: row = true class, column = predicted class."""
+    t, predicted = to_numpy(t), to_numpy(predicted)
+    return np.bincount(t * classes + predicted, minlength=classes ** 2).reshape(classes, classes)
+
+
+def print_confusion(confusion, name='digit', labels=None):
+    """The counts as a table; *labels* (up to 6 characters) name the classes, else 0, 1, ..."""
+    labels = range(len(confusion)) if labels is None else labels
+    print(f'confusion matrix (rows: true {name}, columns: predicted {name})')
+    print('      ' + ''.join(f'{label:>6}' for label in labels))
+    for label, row in zip(labels, confusion):
+        print(f'{label:>6}' + ''.join(f'{count:6d}' for count in row))

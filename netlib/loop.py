@@ -1,0 +1,233 @@
+"""The one training loop: Chainer's Trainer, for Trainer runs and hand-written loops alike.
+
+Every run gets the same extensions from :func:`extend`: the divergence guard,
+``LogReport`` (the run folder's ``log``), printed lines or a progress bar,
+snapshots that resume bit-identically, and the loss/accuracy plots.
+
+* :func:`fit` runs a ``StandardUpdater`` over a dataset, as Chainer's
+  ``train_mnist.py`` does.
+* :class:`Manager` drives the same Trainer from a loop written in the script,
+  where the steps are the point (pytorch-pfn-extras' ``run_iteration``)::
+
+      for _ in manager:            # log, progress, guard, snapshot: one line
+          loss = steps.loss(model(x), t)
+          steps.update(optimizer, loss)
+          chainer.report({'loss': loss}, model)
+"""
+
+import sys
+
+from chainer import training
+from chainer.training import extensions
+from chainer.training.trainer import _get_time
+
+from netlib import plots, snapshots
+from netlib.guard import DivergenceGuard
+from netlib.iterators import batch_iterator, converter_for
+
+PROGRESS_UPDATE_INTERVAL = 10
+
+
+def extend(trainer, run, log_every=(1, 'epoch'), print_every=None, columns=('main/loss',),
+           plot=None, allow_divergence=()):
+    """Give *trainer* netlib's standard extensions, in one place for every run.
+
+    *log_every* is LogReport's interval (and that of the printed lines unless
+    *print_every* says otherwise);
+    snapshots come every ``--frequency`` epochs, or iterations where the run
+    counts iterations; *plot* titles the loss/accuracy plots redrawn at each
+    record; *allow_divergence* names observers that may diverge.
+    """
+    unit = log_every[1]
+    snapshot_every = (run.args.frequency, unit)
+    trainer.extend(DivergenceGuard(snapshot_every, allow_divergence))
+    trainer.extend(extensions.LogReport(trigger=log_every))
+    trainer.extend(snapshots.RandomStateSnapshot())
+    trainer.extend(extensions.snapshot(filename=snapshots.FILENAME[unit], n_retains=2),
+                   trigger=snapshot_every)
+    if plot:  # drawing takes ~0.1 s: at the printed lines' interval, and at the end
+        trainer.extend(plots.PlotLog(plot, unit), trigger=print_every or log_every)
+    printed = 'LogReport'
+    if print_every:  # lines at their own interval: a LogReport of their own, fed every time
+        printed = extensions.LogReport(trigger=print_every, filename=None)
+    trainer.extend(extensions.PrintReport([unit, *columns, 'elapsed_time'], log_report=printed,
+                                          out=_stdout(run.progress)),
+                   trigger=(1, 'iteration') if print_every else log_every)
+    if run.progress:
+        trainer.extend(extensions.ProgressBar(update_interval=PROGRESS_UPDATE_INTERVAL))
+
+
+class _PlainLines:
+    """A stream without the terminal escape PrintReport writes to erase a progress bar."""
+
+    ERASE = '\033[J'
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text):
+        self.stream.write(text.replace(self.ERASE, ''))
+
+    def flush(self):
+        self.stream.flush()
+
+
+def _stdout(progress):
+    """The current sys.stdout (PrintReport's default is that of import time), with
+    escape codes only when a progress bar draws on a terminal."""
+    return sys.stdout if progress and sys.stdout.isatty() else _PlainLines(sys.stdout)
+
+
+def resume(trainer, run):
+    """Load ``--resume``'s snapshot into *trainer*, if any; say where it continues."""
+    snapshots.remove_partial_writes(trainer.out)
+    path = run.snapshot
+    if path is not None:
+        snapshots.load_snapshot(path, trainer)
+        updater = trainer.updater
+        print(f'resumed from {path} at epoch {updater.epoch} (iteration {updater.iteration})',
+              flush=True)
+
+
+def fit(run, model, optimizer, train, test, plot, extra_extensions=()):
+    """Train *model* for ``--epoch`` epochs of ``--batchsize``, testing after each (if *test*).
+
+    Returns the LogReport records.  Raises ``Diverged`` (exit code 3) with the
+    log up to that point written.
+    """
+    run.check_batchsize(len(train))
+    train_iter = batch_iterator(train, run.args.batchsize)
+    updater = training.updaters.StandardUpdater(train_iter, optimizer, device=run.device,
+                                                converter=converter_for(train_iter))
+    trainer = training.Trainer(updater, (run.args.epoch, 'epoch'), out=str(run.out))
+    columns = ['main/loss', 'main/accuracy']
+    if test is not None:
+        test_iter = batch_iterator(test, run.args.batchsize, repeat=False, shuffle=False)
+        trainer.extend(extensions.Evaluator(test_iter, model, device=run.device,
+                                            converter=converter_for(test_iter)))
+        columns = ['main/loss', 'validation/main/loss', 'main/accuracy',
+                   'validation/main/accuracy']
+    if not getattr(model, 'compute_accuracy', False):
+        columns = [column for column in columns if not column.endswith('accuracy')]
+    extend(trainer, run, columns=columns, plot=plot)
+    for extension in extra_extensions:
+        trainer.extend(extension)
+    resume(trainer, run)
+    try:
+        # Chainer prints its own traceback for any error in the loop by default;
+        # netlib reports a divergence in one line instead.
+        trainer.run(show_loop_exception_msg=False)
+    finally:
+        run.keep_log(trainer.get_extension('LogReport').log)
+    return trainer.get_extension('LogReport').log
+
+
+class ManualUpdater(training.Updater):
+    """The iteration counter of a hand-written loop, as the Trainer sees an updater.
+
+    *optimizers* maps observer names to optimizers: ``{'main': opt}`` reports
+    ``main/loss``; ``{'sigmoid': a, 'relu': b}`` reports each net under its name.
+    Snapshots hold every optimizer and its model, as StandardUpdater's do.
+    """
+
+    def __init__(self, optimizers, iterations_per_epoch=1):
+        self._optimizers = dict(optimizers)
+        self.iterations_per_epoch = iterations_per_epoch
+        self.iteration = 0
+
+    @property
+    def epoch(self):
+        return self.iteration // self.iterations_per_epoch
+
+    @property
+    def epoch_detail(self):
+        return self.iteration / self.iterations_per_epoch
+
+    @property
+    def previous_epoch_detail(self):
+        return max(0, self.iteration - 1) / self.iterations_per_epoch
+
+    @property
+    def is_new_epoch(self):
+        return self.iteration % self.iterations_per_epoch == 0
+
+    def connect_trainer(self, trainer):
+        pass
+
+    def finalize(self):
+        pass
+
+    def get_optimizer(self, name):
+        return self._optimizers[name]
+
+    def get_all_optimizers(self):
+        return dict(self._optimizers)
+
+    def update(self):
+        self.iteration += 1
+
+    def serialize(self, serializer):
+        self.iteration = serializer('iteration', self.iteration)
+        for name, optimizer in self._optimizers.items():
+            optimizer.serialize(serializer['optimizer:' + name])
+            optimizer.target.serialize(serializer['model:' + name])
+
+
+class Manager:
+    """A Trainer driven by the script's own loop: ``for _ in manager: <one iteration>``.
+
+    Each pass of the loop is one iteration inside the Trainer's reporter scope;
+    after it the extensions run exactly as ``Trainer.run`` runs them.  *length*
+    is ``(n, 'epoch')`` or ``(n, 'iteration')``.
+    """
+
+    def __init__(self, run, optimizers, length, iterations_per_epoch=1, extra_extensions=(),
+                 **extend_options):
+        self.updater = ManualUpdater(optimizers, iterations_per_epoch)
+        self.trainer = training.Trainer(self.updater, length, out=str(run.out))
+        self.run = run
+        extend(self.trainer, run, **extend_options)
+        for extension in extra_extensions:
+            self.trainer.extend(extension)
+        resume(self.trainer, run)
+
+    @property
+    def iteration(self):
+        return self.updater.iteration
+
+    @property
+    def epoch(self):
+        return self.updater.epoch
+
+    @property
+    def log(self):
+        return self.trainer.get_extension('LogReport').log
+
+    def __iter__(self):
+        trainer = self.trainer
+        ordered = self._start()
+        try:
+            while not trainer.stop_trigger(trainer):
+                trainer.observation = {}
+                with trainer.reporter.scope(trainer.observation):
+                    yield self.updater.iteration + 1
+                    self.updater.update()
+                    for _, entry in ordered:
+                        if entry.trigger(trainer):
+                            entry.extension(trainer)
+        finally:
+            for _, entry in ordered:
+                if getattr(entry.extension, 'finalize', None):
+                    entry.extension.finalize()
+            self.run.keep_log(self.log)
+
+    def _start(self):
+        """What ``Trainer.run`` does before its loop: order and initialize the extensions."""
+        trainer = self.trainer
+        ordered = sorted(trainer._extensions.items(), key=lambda item: item[1].priority,
+                         reverse=True)
+        trainer._start_at = _get_time()  # the clock elapsed_time counts from
+        for _, entry in ordered:
+            if getattr(entry.extension, 'initialize', None):
+                entry.extension.initialize(trainer)
+        return ordered

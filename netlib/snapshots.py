@@ -1,0 +1,129 @@
+"""Snapshots that resume bit-identically and load without pickles.
+
+A snapshot holds what the Trainer serializes (models, optimizers, iterators,
+the log, the clock) *and* NumPy's global random state, which
+``SerialIterator``'s shuffle, ``F.dropout`` and the hand loops' batch draws use:
+without it a resumed run draws different batches.
+"""
+
+import contextlib
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+from chainer import serializers, training
+
+from netlib.errors import DataError, UsageError
+
+# Snapshot file names by the unit a run counts in (ChainerUI lists snapshot_iter_N).
+FILENAME = {'epoch': 'snapshot_epoch_{.updater.epoch}',
+            'iteration': 'snapshot_iter_{.updater.iteration}'}
+SNAPSHOT_NAME = re.compile(r'snapshot_(epoch|iter)_(\d+)$')
+
+
+def serialize_random_state(serializer, state=None):
+    """Save or restore a NumPy RandomState tuple (default: the global one)."""
+    kind, keys, position, has_gauss, cached = state or np.random.get_state()
+    keys = serializer('keys', keys)
+    position = serializer('position', int(position))
+    has_gauss = serializer('has_gauss', int(has_gauss))
+    cached = serializer('cached_gaussian', float(cached))
+    return kind, keys, position, has_gauss, cached
+
+
+class RandomStateSnapshot(training.Extension):
+    """Puts NumPy's global random state into every trainer snapshot."""
+
+    trigger = 1, 'epoch'
+    name = 'random_state'
+
+    def __call__(self, trainer):
+        pass  # all the work is in serialize()
+
+    def serialize(self, serializer):
+        np.random.set_state(serialize_random_state(serializer))
+
+
+def load_snapshot(path, target):
+    """``serializers.load_npz`` without pickles.
+
+    Chainer's own ``load_npz`` opens the file with ``allow_pickle=True``; a
+    snapshot named by ``--resume`` may come from anywhere, and a pickled
+    object array in it would run code.  Snapshots hold only numbers and
+    strings, so they load without pickles.
+    """
+    try:
+        with np.load(str(path), allow_pickle=False) as npz:
+            serializers.NpzDeserializer(npz).load(target)
+    except Exception as error:  # noqa: BLE001 -- a damaged zip raises many kinds
+        raise DataError(f'cannot resume from {path}: {error}') from None
+
+
+def latest_snapshot(out):
+    """The snapshot with the highest epoch or iteration in *out*, or None."""
+    found = sorted((int(match.group(2)), path) for path in Path(out).glob('snapshot_*')
+                   if (match := SNAPSHOT_NAME.match(path.name)))
+    return found[-1][1] if found else None
+
+
+def snapshot_to_resume(out, resume):
+    """The file ``--resume`` names: *resume* itself, or with no value the latest in *out*."""
+    if resume is None:
+        return None
+    if resume == 'auto':
+        return latest_snapshot(out) if Path(out).is_dir() else None
+    if not Path(resume).is_file():
+        raise UsageError(f'--resume {resume}: no such snapshot file')
+    return Path(resume)
+
+
+def remove_partial_writes(out):
+    """Delete what a write cut short by a kill left: Chainer's ``tmp*`` files and folders."""
+    for path in Path(out).glob('tmp*'):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+class RandomStreams(training.Extension):
+    """One NumPy random stream per compared net, saved in every snapshot.
+
+    Nets compared side by side in one loop each draw from their own stream,
+    exactly the draws they would make trained one after the other from the
+    same seed (batches, dropout masks), so the loop can interleave them::
+
+        set_seed(seed); nets['a'] = make_a(); streams.add('a')   # after a's init
+        ...
+        with streams.use('a'):   # a's batch and dropout draws
+            ...
+    """
+
+    trigger = 1, 'epoch'
+    name = 'random_streams'
+
+    def __init__(self):
+        self.states = {}
+
+    def add(self, name):
+        """Start stream *name* from NumPy's global state now."""
+        self.states[name] = np.random.get_state()
+
+    @contextlib.contextmanager
+    def use(self, name):
+        """Draw from stream *name* inside the block; the global state is put back after."""
+        outside = np.random.get_state()
+        np.random.set_state(self.states[name])
+        try:
+            yield
+        finally:
+            self.states[name] = np.random.get_state()
+            np.random.set_state(outside)
+
+    def __call__(self, trainer):
+        pass  # all the work is in serialize()
+
+    def serialize(self, serializer):
+        for name, state in self.states.items():
+            self.states[name] = serialize_random_state(serializer[name], state)

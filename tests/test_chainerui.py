@@ -1,0 +1,84 @@
+"""ChainerUI registers every netlib run folder, with its LogReport records.
+
+ChainerUI's own code registers results/ (the reference outputs) and a
+folder of fake runs, as ``chainerui project create -d FOLDER`` does, into a
+database in a tmp folder (never ~/.chainerui).  Every subfolder that holds a
+``log`` file must become a result whose records ChainerUI read back whole.
+"""
+
+import json
+import os
+import warnings
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip('chainerui', reason="ChainerUI is not installed: pip install -e '.[ui]'")
+
+with warnings.catch_warnings():  # ChainerUI 0.11 is written for SQLAlchemy 1.x
+    warnings.simplefilter('ignore', DeprecationWarning)
+    from chainerui.database import db
+    from chainerui.models.project import Project
+    from chainerui.models.result import Result
+
+from conftest import ROOT  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def tmp_database(tmp_path, monkeypatch):
+    """ChainerUI's one database, in a tmp folder and at the newest schema."""
+    monkeypatch.setenv('CHAINERUI_ROOT', str(tmp_path / 'chainerui'))
+    assert db.setup(url=f"sqlite:///{tmp_path / 'chainerui.db'}")
+    db.upgrade()
+    yield
+    db.session.remove()
+    db.engine.dispose()
+    db.remove_db()  # forgets the URL; the file goes with tmp_path
+
+
+def write_run(folder, epochs):
+    """A run folder as netlib writes it: ``args`` and LogReport's ``log``."""
+    folder.mkdir(parents=True)
+    (folder / 'args').write_text(json.dumps({'epoch': epochs, 'out': str(folder)}))
+    records = [{'epoch': epoch, 'iteration': 600 * epoch, 'main/loss': 1 / epoch,
+                'elapsed_time': 3.1 * epoch} for epoch in range(1, epochs + 1)]
+    (folder / 'log').write_text(json.dumps(records))
+
+
+def register(folder):
+    """Register FOLDER as a ChainerUI project; its results by path."""
+    project = Project.create(os.path.abspath(folder), Path(folder).name)
+    results = db.session.query(Result).filter_by(project_id=project.id)
+    return {result.path_name: result for result in results}
+
+
+def folders_with_a_log(folder):
+    return {str(log.parent) for log in Path(os.path.abspath(folder)).rglob('log')
+            if log.is_file()}
+
+
+def register_and_check(folder):
+    """Register FOLDER; assert each folder with a log is a result holding its records."""
+    results = register(folder)
+    assert results, f'no run folder under {folder}'
+    assert set(results) == folders_with_a_log(folder)
+    for path, result in results.items():
+        records = json.loads((Path(path) / 'log').read_text())
+        assert records, f'{path}/log has no records'
+        assert [log.serialize['logDict'] for log in result.logs] == records
+    return results
+
+
+def test_reference_results_are_registered():
+    register_and_check(ROOT / 'results')
+
+
+def test_fake_runs_are_registered_but_a_folder_without_log_is_not(tmp_path):
+    runs = tmp_path / 'runs'
+    names = ['mnist_mlp', 'mnist_mlp-2', 'sweep/lr-0.1']  # one nested, as a sweep writes
+    for epochs, name in enumerate(names, start=1):
+        write_run(runs / name, epochs)
+    (runs / 'no_log').mkdir()
+    (runs / 'no_log' / 'args').write_text('{}')
+    results = register_and_check(runs)
+    assert sorted(results) == [str(runs / name) for name in names]
