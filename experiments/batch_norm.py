@@ -23,7 +23,7 @@ from chainer import initializers
 
 from netlib import Classifier, MLP, cli, flags, optimizers, plots, probes, steps
 from netlib.datasets.mnist import load_mnist
-from netlib.evaluation import evaluate_in_loop
+from netlib.evaluation import evaluate
 from netlib.regularized import BatchNormMLP
 from netlib.runs import Run
 from netlib.seed import set_seed
@@ -92,7 +92,7 @@ def main(argv=None):
                     indices = probes.random_batch(len(x), args.batchsize, model.xp)
                     steps.update(trainers[name], model(x[indices], t[indices]))
                 if iteration % iterations_per_epoch == 0:
-                    chainer.report({'train_accuracy': evaluate_in_loop(model, x, t)['accuracy']},
+                    chainer.report({'train_accuracy': evaluate(model, x, t)['accuracy']},
                                    model)
 
     # 3: results and plots

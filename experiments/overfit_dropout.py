@@ -25,7 +25,7 @@ from chainer import initializers
 from netlib import Classifier, MLP, cli, flags, optimizers, plots, probes, steps
 from netlib.datasets.mnist import load_mnist
 from netlib.errors import UsageError
-from netlib.evaluation import evaluate_in_loop
+from netlib.evaluation import evaluate
 from netlib.regularized import DropoutMLP
 from netlib.runs import Run
 from netlib.seed import set_seed
@@ -103,7 +103,7 @@ def main(argv=None):
                 indices = probes.random_batch(len(x), args.batchsize, model.xp)
                 steps.update(trainers[name], model(x[indices], t[indices]))
             if iteration % iterations_per_epoch == 0:
-                chainer.report({f'{split}_accuracy': evaluate_in_loop(model, *data)['accuracy']
+                chainer.report({f'{split}_accuracy': evaluate(model, *data)['accuracy']
                                 for split, data in (('train', train), ('test', test))}, model)
 
     # 3: results and plots

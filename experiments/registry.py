@@ -144,7 +144,7 @@ EXPERIMENTS = (
         name='autoencoder',
         module='experiments.autoencoder',
         source=f'{UDACITY}: autoencoder',
-        plots=('reconstructions.png', 'mse_vs_mean_image.png', 'loss.png'),
+        plots=('reconstructions.png', 'mse_vs_mean_image.png'),
         targets=(
             Target('autoencoder test MSE / MSE of predicting the mean image', 'mse_ratio',
                    blog=0.5, kind='at_most', bound=0.5),

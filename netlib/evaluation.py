@@ -20,27 +20,22 @@ def predict(model, x, batchsize=1000):
 
 def evaluate(classifier, x, t, batchsize=1000):
     """Mean loss and accuracy of an ``L.Classifier`` over all of (x, t): batch means
-    weighted by batch size."""
+    weighted by batch size.
+
+    The classifier reports every batch it sees; inside a training loop those
+    reports would overwrite the iteration's training numbers, so they go to a
+    reporter of their own, as in Chainer's ``Evaluator``.
+    """
     totals = {'loss': 0.0, 'accuracy': 0.0}
-    with chainer.using_config('train', False), chainer.no_backprop_mode():
+    reporter = chainer.Reporter()
+    reporter.add_observer('evaluated', classifier)
+    with reporter.scope({}), chainer.using_config('train', False), \
+            chainer.no_backprop_mode():
         for start in range(0, len(x), batchsize):
             x_batch, t_batch = x[start:start + batchsize], t[start:start + batchsize]
             totals['loss'] += float(classifier(x_batch, t_batch).array) * len(x_batch)
             totals['accuracy'] += float(classifier.accuracy.array) * len(x_batch)
     return {name: total / len(x) for name, total in totals.items()}
-
-
-def evaluate_in_loop(classifier, x, t, batchsize=1000):
-    """:func:`evaluate` inside a training loop, without touching the loop's log.
-
-    The classifier reports the loss and accuracy of every batch it sees;
-    there they would overwrite the iteration's training numbers, so they go
-    to a reporter of their own, as in Chainer's ``Evaluator``.
-    """
-    reporter = chainer.Reporter()
-    reporter.add_observer('evaluated', classifier)
-    with reporter.scope({}):
-        return evaluate(classifier, x, t, batchsize)
 
 
 def confusion_matrix(t, predicted, classes=10):

@@ -49,12 +49,26 @@ def extend(trainer, run, log_every=(1, 'epoch'), print_every=None, columns=('mai
         trainer.extend(plots.PlotLog(plot, unit), trigger=print_every or log_every)
     printed = 'LogReport'
     if print_every:  # lines at their own interval: a LogReport of their own, fed every time
-        printed = extensions.LogReport(trigger=print_every, filename=None)
+        printed = extensions.LogReport(trigger=print_every, log_name=None)
     trainer.extend(extensions.PrintReport([unit, *columns, 'elapsed_time'], log_report=printed,
                                           out=_stdout(run.progress)),
                    trigger=(1, 'iteration') if print_every else log_every)
     if run.progress:
         trainer.extend(extensions.ProgressBar(update_interval=PROGRESS_UPDATE_INTERVAL))
+
+
+def every_iteration():
+    """A LogReport of every iteration's values, kept in snapshots and written to no file.
+
+    For a metric over single mini-batches (the mean of the last N losses):
+    LogReport's records are means over its interval, and after ``--resume``
+    the values from before the kill must be there too.  Pass it in
+    ``extra_extensions``; read ``.log``.  (Chainer reads ``filename=None`` as
+    'log' and ``log_name=None`` as no file.)
+    """
+    log = extensions.LogReport(trigger=(1, 'iteration'), log_name=None)
+    log.name = 'every_iteration'
+    return log
 
 
 class _PlainLines:
@@ -174,11 +188,13 @@ class ManualUpdater(training.Updater):
 
 
 class Manager:
-    """A Trainer driven by the script's own loop: ``for _ in manager: <one iteration>``.
+    """A Trainer driven by the script's own loop: ``for iteration in manager: <one update>``.
 
-    Each pass of the loop is one iteration inside the Trainer's reporter scope;
-    after it the extensions run exactly as ``Trainer.run`` runs them.  *length*
-    is ``(n, 'epoch')`` or ``(n, 'iteration')``.
+    Each pass of the loop is one iteration inside the Trainer's reporter scope
+    and yields its number (from 1; the updater's counter moves after the
+    body, so an epoch ends where ``iteration % iterations_per_epoch == 0``);
+    after it the extensions run exactly as ``Trainer.run`` runs them.
+    *length* is ``(n, 'epoch')`` or ``(n, 'iteration')``.
     """
 
     def __init__(self, run, optimizers, length, iterations_per_epoch=1, extra_extensions=(),

@@ -6,9 +6,7 @@ compare numbers the Trainer does not report: the gradient of every layer and
 the loss trend of each net.
 """
 
-import chainer
 import numpy as np
-from chainer import training
 
 
 def mnist_mlp_sizes(args):
@@ -51,30 +49,3 @@ def moving_average(values, window):
     window = max(1, min(window, len(values)))
     means = np.convolve(values, np.ones(window) / window, mode='valid')
     return np.arange(window, len(values) + 1), means
-
-
-class LossHistory(training.Extension):
-    """Every iteration's ``NAME/loss`` of each compared net, kept in snapshots.
-
-    LogReport keeps means over its interval; a metric over the last N
-    mini-batch losses needs each of them, after ``--resume`` those from
-    before the kill too.  Pass it in ``run.manager(extra_extensions=...)``.
-    """
-
-    trigger = 1, 'iteration'
-    name = 'loss_history'
-
-    def __init__(self, names):
-        self.losses = {name: [] for name in names}
-
-    def __call__(self, trainer):
-        for name, losses in self.losses.items():
-            value = trainer.observation[f'{name}/loss']
-            losses.append(float(getattr(value, 'array', value)))
-
-    def serialize(self, serializer):
-        for name, losses in self.losses.items():
-            if isinstance(serializer, chainer.serializer.Serializer):
-                serializer(name, np.array(losses, dtype=np.float64))
-            else:  # a loaded list has its own length: the deserializer makes the array
-                self.losses[name] = [float(value) for value in serializer(name, None)]

@@ -69,8 +69,11 @@ def register_and_check(folder):
     return results
 
 
-def test_reference_results_are_registered():
-    register_and_check(ROOT / 'results')
+def test_every_reference_run_folder_is_registered():
+    """Every folder under results/ that holds a run's ``args`` is a ChainerUI result."""
+    results = register_and_check(ROOT / 'results')
+    run_folders = {str(args.parent) for args in (ROOT / 'results').resolve().rglob('args')}
+    assert set(results) == run_folders
 
 
 def test_fake_runs_are_registered_but_a_folder_without_log_is_not(tmp_path):

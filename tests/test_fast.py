@@ -1,7 +1,6 @@
 """netlib.fast and netlib.iterators compute what Chainer computes, only faster."""
 
 import chainer
-import chainer.functions as F
 import chainer.links as L
 import numpy as np
 import pytest

@@ -11,7 +11,7 @@ from experiments.logic_gates import AND, EXPECTED, INPUTS, NAND, NAND_AS_POSTED,
 @pytest.fixture(scope='module')
 def default_run(tmp_path_factory):
     out = tmp_path_factory.mktemp('logic_gates') / 'run'
-    return out, logic_gates.main(['--out', str(out)])
+    return out, logic_gates.main(['--out', str(out), '--no-progress'])
 
 
 @pytest.mark.parametrize('gate, name', [(AND, 'and'), (OR, 'or'), (NAND, 'nand')])
@@ -20,8 +20,9 @@ def test_truth_tables_are_exact(gate, name):
 
 
 def test_xor_is_and_of_or_and_nand():
-    assert logic_gates.xor_hidden(INPUTS).tolist() == [[0, 1], [1, 1], [1, 1], [1, 0]]
-    assert logic_gates.xor(INPUTS).tolist() == [0, 1, 1, 0]
+    hidden = np.stack([OR(INPUTS), NAND(INPUTS)], axis=1)
+    assert hidden.tolist() == [[0, 1], [1, 1], [1, 1], [1, 0]]
+    assert AND(hidden).tolist() == logic_gates.xor(INPUTS).tolist() == [0, 1, 1, 0]
 
 
 def test_nand_as_posted_fires_on_the_boundary():
@@ -50,12 +51,22 @@ def test_mlp_learns_xor_and_a_single_linear_layer_does_not(default_run):
     assert metrics['xor_linear_accuracy'] < 1.0
 
 
+def test_both_nets_train_in_one_loop_with_a_loss_per_epoch(default_run):
+    out, _ = default_run
+    log = json.loads((out / 'log').read_text())
+    assert [record['epoch'] for record in log] == list(range(1, 501))
+    # The linear layer's best is W = 0: probability 1/2 for every input, loss ln 2.
+    assert log[-1]['linear/loss'] == pytest.approx(np.log(2), abs=1e-4)
+    assert log[-1]['mlp/loss'] < 0.01 < log[0]['mlp/loss']
+
+
 def test_run_folder(default_run):
     out, metrics = default_run
     assert sorted(p.name for p in out.iterdir()) == [
-        'activations.png', 'args', 'metrics.json', 'xor_loss.png']
+        'activations.png', 'args', 'log', 'metrics.json', 'snapshot_epoch_400',
+        'snapshot_epoch_500', 'xor_loss.png']
     assert json.loads((out / 'metrics.json').read_text()) == metrics
-    assert json.loads((out / 'args').read_text())['optimizer'] == 'rmsprop'
+    assert json.loads((out / 'args').read_text())['optimizer'] == 'RMSprop'
 
 
 def test_unknown_optimizer_is_one_line_and_exit_2(run, tmp_path):

@@ -1,16 +1,17 @@
-import argparse
-import copy
+import json
+import re
+import signal
+import subprocess
+import sys
+import time
 
 import numpy as np
 import pytest
 
+from conftest import ROOT
 from experiments import optimizer_compare
 from experiments.optimizer_compare import START
-from netlib import optimizers
-from netlib.device import get_device
-from netlib.errors import UsageError
-from netlib.networks import MLP
-from netlib.seed import set_seed
+from netlib import flags, optimizers, plots
 
 # Where Chainer's optimizers end after 30 steps from (-7, 2), computed once.
 PATH_ENDS = {
@@ -29,8 +30,8 @@ def paths():
 @pytest.fixture(scope='module')
 def short_run(data_dir, tmp_path_factory):
     out = tmp_path_factory.mktemp('optimizer_compare') / 'run'
-    metrics = optimizer_compare.main(['--iterations', '50', '--data-dir', str(data_dir),
-                                      '--out', str(out)])
+    metrics = optimizer_compare.main(['--iteration', '50', '--data-dir', str(data_dir),
+                                      '--out', str(out), '--no-progress'])
     return out, metrics
 
 
@@ -83,41 +84,98 @@ def test_every_optimizer_lowers_the_mnist_loss(short_run):
 
 def test_run_folder(short_run):
     out, metrics = short_run
-    assert sorted(p.name for p in out.iterdir()) == ['args', 'metrics.json',
+    assert sorted(p.name for p in out.iterdir()) == ['args', 'log', 'metrics.json',
                                                      'mnist_loss.png', 'paths.png']
     assert metrics['path_end']['Momentum'] == list(PATH_ENDS['MomentumSGD'])
+    log = json.loads((out / 'log').read_text())
+    assert [record['iteration'] for record in log] == [50]  # every 100, or at the end
+    assert log[0]['Adam/loss'] < log[0]['Adam/initial_loss']
 
 
-def test_every_optimizer_sees_the_same_minibatches():
-    """Two SGD nets from the same weights stay identical only if their batches are."""
-    set_seed(0)
-    model = MLP((784, 10))
-    trainees = {name: optimizers.setup(optimizers.create('sgd', 0.1), copy.deepcopy(model))
-                for name in ('a', 'b')}
-    rng = np.random.RandomState(1)
-    x, t = rng.rand(64, 784).astype(np.float32), rng.randint(0, 10, 64).astype(np.int32)
-    args = argparse.Namespace(iterations=5, batchsize=8)
-    losses = optimizer_compare.train_mnist(trainees, x, t, args, get_device('-1'))
-    assert len(losses['a']) == 6 and losses['a'] == losses['b']
+def test_lr_sets_every_rate_and_every_net_sees_the_same_minibatches(data_dir, tmp_path,
+                                                                    capsys):
+    """At --lr 1e-30 no update moves a weight, so each net's loss is its untrained
+    loss on the minibatch: the same for every net only if the minibatches are."""
+    metrics = optimizer_compare.main(['--iteration', '20', '--lr', '1e-30', '--data-dir',
+                                      str(data_dir), '--out', str(tmp_path / 'run')])
+    printed = capsys.readouterr().out
+    assert 'SGD (SGD, lr 1e-30)' in printed and 'Adam (Adam, alpha 1e-30)' in printed
+    rows = list(metrics['loss_table'].values())
+    for row in rows[1:]:
+        assert row == pytest.approx(rows[0], rel=1e-6)
+    assert np.ptp(rows[0]) > 1e-3  # ... and the minibatches differ from one another
+    assert metrics['path_end']['SGD'] == list(PATH_ENDS['SGD'])  # part 1 keeps the book's
+
+
+def parse(*argv):
+    return flags.parse(list(argv), optimizer_compare.__doc__, optimizer_compare.DEFAULTS)
 
 
 def test_optimizer_list():
-    assert optimizer_compare.parse_optimizer_list('sgd,Adam,RMSprop') == [
-        'SGD', 'Adam', 'RMSprop']
-    with pytest.raises(UsageError, match='SGD more than once'):
-        optimizer_compare.parse_optimizer_list('sgd,SGD')
+    assert parse().optimizer == ['SGD', 'MomentumSGD', 'AdaGrad', 'Adam']
+    assert parse('--optimizer', 'sgd,Adam,RMSprop').optimizer == ['SGD', 'Adam', 'RMSprop']
+    with pytest.raises(SystemExit) as error:
+        parse('--optimizer', 'sgd,SGD')
+    assert error.value.code == 2
 
 
 def test_smoothing_keeps_length_and_constants():
-    smoothed = optimizer_compare.smooth_curve(np.full(30, 0.5))
+    smoothed = plots.smooth_curve(np.full(30, 0.5))
     assert smoothed.shape == (30,)
     np.testing.assert_allclose(smoothed, 0.5)
 
 
-def test_unknown_optimizer_is_one_line_and_exit_2(run, tmp_path):
-    result = run('experiments.optimizer_compare', '--optimizers', 'sgd,bogus',
+@pytest.mark.parametrize('argv, message', [
+    (['--optimizer', 'sgd,bogus'], "unknown optimizer 'bogus'"),
+    (['--optimizer', 'sgd,adadelta', '--lr', '0.1'], 'AdaDelta has no learning rate'),
+])
+def test_bad_optimizer_is_one_line_and_exit_2(run, data_dir, tmp_path, argv, message):
+    result = run('experiments.optimizer_compare', *argv, '--data-dir', data_dir,
                  '--out', tmp_path / 'run')
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
-    assert "unknown optimizer 'bogus'" in result.stderr
+    assert message in result.stderr
     assert not (tmp_path / 'run').exists()
+
+
+def _command(data_dir, out, *extra):
+    # Momentum and Adam: optimizers with state (velocity; moments and step count).
+    return [sys.executable, '-m', 'experiments.optimizer_compare', '--optimizer',
+            'momentum,adam', '--iteration', '300', '--frequency', '100', '--no-progress',
+            '--data-dir', str(data_dir), '--out', str(out), *extra]
+
+
+def _kill_after_first_snapshot(command, out):
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while (not (out / 'snapshot_iter_100').exists() and process.poll() is None
+           and time.monotonic() < deadline):
+        time.sleep(0.02)
+    time.sleep(0.3)  # into the next 100 iterations: the kill lands between snapshots
+    if process.poll() is not None:
+        pytest.fail('the run finished before it could be killed; make it longer')
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+
+
+def test_kill_and_resume_ends_bit_identical(data_dir, tmp_path):
+    whole, killed = tmp_path / 'whole', tmp_path / 'killed'
+    subprocess.run(_command(data_dir, whole), cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    _kill_after_first_snapshot(_command(data_dir, killed), killed)
+    log_at_kill = json.loads((killed / 'log').read_text())
+    resumed = subprocess.run(_command(data_dir, killed, '--resume'), cwd=ROOT, check=True,
+                             capture_output=True, text=True)
+    iteration = int(re.search(r'resumed from \S+ at epoch \d+ \(iteration (\d+)\)',
+                              resumed.stdout).group(1))
+    assert iteration >= 100
+    # The losses behind the table were not lost with the process: identical numbers.
+    assert (json.loads((killed / 'metrics.json').read_text()) ==
+            json.loads((whole / 'metrics.json').read_text()))
+    log = json.loads((killed / 'log').read_text())
+    # Records up to the snapshot survive as they were, elapsed_time included ...
+    kept = [record for record in log_at_kill if record['iteration'] <= iteration]
+    assert kept and log[:len(kept)] == kept
+    # ... and the rest are those of the uninterrupted run, but for the clock.
+    untimed = [{k: v for k, v in record.items() if k != 'elapsed_time'}
+               for record in json.loads((whole / 'log').read_text())]
+    assert [{k: v for k, v in record.items() if k != 'elapsed_time'} for record in log] == untimed
