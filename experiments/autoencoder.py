@@ -1,18 +1,10 @@
 """An autoencoder: an MLP that squeezes MNIST digits through a 32-number code and back.
 
-The post (udacity-dl-overview) describes it as "make the output equal to the
-input".  A 784-256-32-256-784 leaky relu MLP (``Regressor(MLP(...))``) is
-trained with Chainer's Trainer on mean squared error, every image being both
-input and target.  Its test error is compared with that of the best answer
-that ignores the input, the mean training image, and the code units that
-are the same for every test image (dead units, which carry nothing) are
-counted::
+The post (udacity-dl-overview): "make the output equal to the input".  Its test
+error is set against the best answer that ignores the input (the mean training
+image), and the code units that never change (dead units) are counted::
 
     netlib run autoencoder --epoch 2 --code 16
-
-Files in the run folder: ``mse_vs_mean_image.png`` (the loss per epoch beside
-the mean image's), ``reconstructions.png`` (test digits above their
-reconstructions), ``metrics.json``, ``log`` and snapshots (``--resume``).
 """
 
 import chainer
@@ -73,8 +65,11 @@ def main(argv=None):
           f'test image (dead: they carry nothing)')
     plot_against_baseline(run.path('mse_vs_mean_image.png'), log, metrics['mean_image_mse'],
                           args.code)
-    plot_reconstructions(run.path('reconstructions.png'), x_test[:SHOWN_DIGITS],
-                         rebuilt[:SHOWN_DIGITS], args.code)
+    shown = min(SHOWN_DIGITS, len(x_test))
+    plots.image_grid(run.path('reconstructions.png'), [*x_test[:shown], *rebuilt[:shown]],
+                     'MNIST test digits (top) and their reconstructions from a '
+                     f'{args.code}-number code (bottom)', columns=shown,
+                     row_labels=('original', 'rebuilt'))
     return run.save_metrics(metrics)
 
 
@@ -117,22 +112,6 @@ def plot_against_baseline(path, log, baseline, code):
     plots.plot_curves(path, curves, title=f'Autoencoder ({code}-number code) against the '
                                           'mean-image guess',
                       xlabel='epoch', ylabel='mean squared error per pixel')
-
-
-def plot_reconstructions(path, originals, reconstructions, code):
-    figure, grid = plots.plt.subplots(2, len(originals), figsize=(1.1 * len(originals), 2.8),
-                                      squeeze=False)  # 2-D even for a single digit
-    for column, (original, rebuilt) in enumerate(zip(originals, reconstructions)):
-        for axes, image in zip(grid[:, column], (original, rebuilt)):
-            axes.imshow(np.clip(image, 0, 1).reshape(28, 28), cmap='gray', vmin=0, vmax=1)
-            axes.set_xticks([])
-            axes.set_yticks([])
-    grid[0, 0].set_ylabel('original')
-    grid[1, 0].set_ylabel('rebuilt')
-    figure.suptitle(f'MNIST test digits (top) and their reconstructions from a '
-                    f'{code}-number code (bottom)')
-    figure.tight_layout()
-    plots.save_figure(figure, path)
 
 
 if __name__ == '__main__':

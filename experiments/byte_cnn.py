@@ -1,21 +1,15 @@
 """JPEG or program? A 1-D CNN reads 8 bytes (64 bits) of a file and tells (palloc's post).
 
-palloc's CNN (convolution, max pooling, a sigmoid fully connected layer,
-softmax output) on 8-byte windows of JPEG images and Windows .exe files, as
-:class:`netlib.convnets.ByteCNN` trained with Chainer's Trainer.  Train and
-test windows come from different source files (:mod:`netlib.bytedata`).  The
-run folder gets the curves, confusion.png and the encoded JPEGs (encoded/)::
+Train and test windows come from different source files (:mod:`netlib.bytedata`).
+The post's own network: ``--channels 1 --kernel 4 --stride 1 --pool 2
+--activation sigmoid``::
 
     netlib run byte_cnn --epoch 5 --train-windows 4000
-
-The post's own network: ``--channels 1 --kernel 4 --stride 1 --pool 2
---activation sigmoid``.
 """
 
 import argparse
 
 import chainer
-import numpy as np
 
 from experiments.mnist_mlp import final_metrics
 from netlib import bytedata, cli, flags, optimizers, plots
@@ -90,11 +84,13 @@ def main(argv=None):
     # 3: results: which class is taken for which on windows of unseen sources
     x, t = chainer.dataset.concat_examples(test[:])
     counts = confusion_matrix(t, predict(model.predictor, run.device.send(x)), len(KINDS))
-    print_confusion(counts, 'class', [kind.name for kind in KINDS])
+    names = [kind.name for kind in KINDS]
+    print_confusion(counts, 'class', names)
     metrics = {**final_metrics(log), 'confusion': counts.tolist()}
     print(f'test accuracy {metrics["test_accuracy"]:.4f}')
-    plot_confusion(run.path('confusion.png'), counts, 'ByteCNN on windows of unseen sources\n'
-                   f'accuracy {metrics["test_accuracy"]:.4f}')
+    plots.confusion_heatmap(run.path('confusion.png'), counts, names, 'ByteCNN on windows of '
+                            f'unseen sources\naccuracy {metrics["test_accuracy"]:.4f}',
+                            count_label='test windows')
     return run.save_metrics(metrics)
 
 
@@ -103,24 +99,6 @@ def fraction(text):
     if value >= 1:
         raise argparse.ArgumentTypeError(f'must be below 1, got {text!r}')
     return value
-
-
-def plot_confusion(path, counts, title):
-    """The confusion matrix as a heat map with the counts written in."""
-    names = [kind.name for kind in KINDS]
-    figure, axes = plots.plt.subplots(figsize=(4.8, 4.2))
-    image = axes.imshow(counts, cmap='Blues')
-    for (row, column), count in np.ndenumerate(counts):
-        dark = count > counts.max() / 2
-        axes.text(column, row, f'{count}', ha='center', va='center',
-                  color='white' if dark else 'black')
-    axes.set_xticks(range(len(names)), names)
-    axes.set_yticks(range(len(names)), names)
-    axes.set_xlabel('predicted class')
-    axes.set_ylabel('true class')
-    axes.set_title(title)
-    figure.colorbar(image, ax=axes, label='test windows')
-    plots.save_figure(figure, path)
 
 
 if __name__ == '__main__':

@@ -1,8 +1,5 @@
-"""The UUUM post's perceptrons: AND, OR, NAND, and XOR as a two-layer perceptron.
-
-Prints each gate's truth table (NAND as posted and as NOT AND), then trains a
-single ``L.Linear(2, 2)`` and an MLP with one hidden layer side by side on
-the four XOR examples (full batch, softmax cross-entropy) and tests both::
+"""The UUUM post's perceptrons: AND, OR, NAND, XOR as a two-layer perceptron; then one
+``L.Linear(2, 2)`` and a one-hidden-layer MLP learn XOR side by side::
 
     netlib run logic_gates --unit 4 --seed 0
 """
@@ -11,10 +8,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from netlib import Classifier, MLP, cli, flags, optimizers, plots, steps
+from netlib import MLP, cli, flags, plots, probes, steps
 from netlib.evaluation import evaluate, predict
 from netlib.runs import Run
-from netlib.seed import set_seed
 
 DEFAULTS = dict(
     epoch=500,             # full-batch updates on the four XOR examples
@@ -43,26 +39,17 @@ class Perceptron:
         return (total >= 0 if self.fires_at_zero else total > 0).astype(int)
 
     def negated(self):
-        """NOT self: every sign flipped, and a total of exactly 0 moved to the other side
-        (flipping the signs alone keeps a total of 0 at 0, which still fires)."""
+        """NOT self: every sign flipped, and the total 0 moved to the other side too."""
         return Perceptron(-self.bias, tuple(-w for w in self.weights), not self.fires_at_zero)
-
-    def describe(self):
-        return (f'bias {self.bias:g}, weights {", ".join(f"{w:g}" for w in self.weights)}, '
-                f'fires when total {">= 0" if self.fires_at_zero else "> 0"}')
-
 
 AND = Perceptron(-1.0, (0.5, 0.5))
 OR = Perceptron(-1.0, (2.0, 2.0))
 NAND_AS_POSTED = Perceptron(1.0, (-0.5, -0.5))  # AND's signs flipped, same rule
 NAND = AND.negated()
-GATES = {
-    'and': ('AND', AND),
-    'or': ('OR', OR),
-    # At (1, 1) the flipped total is 1 - 0.5 - 0.5 = 0, and the post's ">= 0" fires.
-    'nand_as_posted': ('NAND as posted (AND with every sign flipped)', NAND_AS_POSTED),
-    'nand': ('NAND = NOT AND (signs flipped, boundary moved)', NAND),
-}
+GATES = {'and': ('AND', AND), 'or': ('OR', OR),
+         # At (1, 1) the flipped total is 1 - 0.5 - 0.5 = 0, and the post's ">= 0" fires.
+         'nand_as_posted': ('NAND as posted (AND with every sign flipped)', NAND_AS_POSTED),
+         'nand': ('NAND = NOT AND (signs flipped, boundary moved)', NAND)}
 
 
 def xor(x):
@@ -76,42 +63,40 @@ def main(argv=None):
 
     # 0: the post's perceptrons, and XOR's four examples as data
     metrics = truth_tables()
-    x = run.device.xp.asarray(INPUTS, dtype=np.float32)
-    t = run.device.xp.array(EXPECTED['xor'], dtype=np.int32)
+    x, t = run.device.send((INPUTS.astype(np.float32), np.array(EXPECTED['xor'], np.int32)))
 
     # 1: settings: each net starts from --seed, as if it were trained alone
-    trainees = {}
-    for name, units in {'linear': (2, 2), 'mlp': (2, args.unit, 2)}.items():
-        set_seed(args.seed)
-        model = Classifier(MLP(units, args.activation))
-        model.to_device(run.device)
-        trainees[name] = optimizers.from_args(args, model)
-    print(f'Training on XOR: linear = one Linear(2, 2), mlp = 2-{args.unit}-2 '
-          f'({args.activation}); {args.optimizer}, {args.epoch} full-batch epochs, '
-          f'seed {args.seed}')
+    sizes = {'linear': (2, 2), 'mlp': (2, args.unit, 2)}
+    models, trainers, _ = probes.compared_nets(
+        sizes, lambda name: MLP(sizes[name], args.activation), args, run.device)
+    print(f'Training on XOR: linear = one Linear(2, 2), mlp = 2-{args.unit}-2 ({args.activation});'
+          f' {args.optimizer}, {args.epoch} full-batch epochs, seed {args.seed}')
 
     # 2: training: one update of each net on all four examples per epoch
-    manager = run.manager(trainees, (args.epoch, 'epoch'), columns=('linear/loss', 'mlp/loss'))
+    manager = run.manager(trainers, (args.epoch, 'epoch'), columns=('linear/loss', 'mlp/loss'))
     for _ in manager:
-        for optimizer in trainees.values():
-            steps.update(optimizer, optimizer.target(x, t))  # reports <name>/loss
+        for name, model in models.items():
+            steps.update(trainers[name], model(x, t))  # reports <name>/loss
 
     # 3: results and plots
-    for name, optimizer in trainees.items():
-        model = optimizer.target
+    for name, model in models.items():
         result = evaluate(model, x, t)
         metrics[f'xor_{name}_accuracy'] = result['accuracy']
         print(f'{name}: predicted {predict(model.predictor, x).tolist()}, accuracy '
               f'{result["accuracy"]:.2f}, final loss {result["loss"]:.4g}')
     plots.plot_log(run.path('xor_loss.png'), manager.log, ['linear/loss', 'mlp/loss'],
                    f'XOR: training loss ({args.optimizer})', 'softmax cross-entropy')
-    plot_activations(run.path('activations.png'))
+    u = np.linspace(-6, 6, 601)  # the perceptrons' step next to the sigmoid that replaces it
+    plots.plot_curves(run.path('activations.png'),
+                      {'step: 1 if u >= 0 else 0': (u, (u >= 0).astype(float)),
+                       'sigmoid: 1 / (1 + exp(-u))': (u, 1 / (1 + np.exp(-u)))},
+                      title='Activation functions: step vs sigmoid',
+                      xlabel='u = b + sum(x * w)', ylabel='output', log_scale=False)
     return run.save_metrics(metrics)
 
 
-def print_table(columns):
-    """A truth table: the inputs x1, x2, then each ``name -> outputs`` in *columns*."""
-    print('  x1 x2 | ' + ' '.join(columns))
+def print_table(title, columns):
+    print(f'{title}\n  x1 x2 | ' + ' '.join(columns))
     for row, (x1, x2) in enumerate(INPUTS):
         print(f'   {x1}  {x2} | ' + ' '.join(f'{int(outputs[row]):^{len(name)}}'
                                            for name, outputs in columns.items()))
@@ -119,27 +104,14 @@ def print_table(columns):
 
 def truth_tables():
     """Print every table; metrics with each table and whether it is the right one."""
-    tables = {}
-    for name, (title, gate) in GATES.items():
-        tables[name] = gate(INPUTS).tolist()
-        print(f'{title}: {gate.describe()}')
-        print_table({'y': tables[name]})
+    tables = {name: gate(INPUTS).tolist() for name, (_, gate) in GATES.items()}
     tables['xor'] = xor(INPUTS).tolist()
-    print('XOR = AND(OR(x), NAND(x)), a two-layer perceptron')
-    print_table({'OR': OR(INPUTS), 'NAND': NAND(INPUTS), 'XOR': tables['xor']})
-    metrics = {f'{name}_table': table for name, table in tables.items()}
-    metrics.update({f'{name}_table_ok': float(tables[name] == expected)
-                    for name, expected in EXPECTED.items()})
-    return metrics
-
-
-def plot_activations(path):
-    """The step function of the perceptrons next to the sigmoid that replaces it."""
-    u = np.linspace(-6, 6, 601)
-    plots.plot_curves(path, {'step: 1 if u >= 0 else 0': (u, (u >= 0).astype(float)),
-                             'sigmoid: 1 / (1 + exp(-u))': (u, 1 / (1 + np.exp(-u)))},
-                      title='Activation functions: step vs sigmoid',
-                      xlabel='u = b + sum(x * w)', ylabel='output', log_scale=False)
+    for name, (title, gate) in GATES.items():
+        print_table(f'{title}: {gate}', {'y': tables[name]})
+    print_table('XOR = AND(OR(x), NAND(x)), a two-layer perceptron',
+                {'OR': OR(INPUTS), 'NAND': NAND(INPUTS), 'XOR': tables['xor']})
+    return {**{f'{name}_table': table for name, table in tables.items()},
+            **{f'{name}_table_ok': float(tables[name] == ok) for name, ok in EXPECTED.items()}}
 
 
 if __name__ == '__main__':

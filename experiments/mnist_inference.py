@@ -1,8 +1,7 @@
 """The UUUM post's digit recognition: the book's trained net on the MNIST test images.
 
-The post's inference code from "Deep Learning from Scratch" (chapter 3) with
-the book's weights, one image at a time as in the post, then in minibatches
-as the book does next; misclassified.png shows the first mistakes::
+The post's inference code ("Deep Learning from Scratch", chapter 3) with the book's
+weights, one image at a time as in the post, then in minibatches as the book does next::
 
     netlib run mnist_inference --test-size 1000
 """
@@ -78,7 +77,11 @@ def main(argv=None):
     # 3: which digits are mistaken for which
     confusion = confusion_matrix(t, batched)
     print_confusion(confusion)
-    plot_misclassified(run.path('misclassified.png'), x, t, batched)
+    wrong = np.flatnonzero(batched != t)
+    shown = wrong[:32]  # the first mistakes, each titled with its true and predicted digit
+    plots.image_grid(run.path('misclassified.png'), x[shown], f'First {len(shown)} of '
+                     f'{len(wrong)} misclassified test digits', columns=8, cmap='gray_r',
+                     titles=[f'#{i}: true {t[i]}\npredicted {batched[i]}' for i in shown])
     return run.save_metrics({'accuracy': float((batched == t).mean()),
                              'per_image_accuracy': float((per_image == t).mean()),
                              'disagreements': disagreements,
@@ -105,25 +108,10 @@ def timed(label, predict, t):
     """Run *predict*, print its time and accuracy; the predictions."""
     started = time.perf_counter()
     predicted = predict()
-    seconds = time.perf_counter() - started
+    print(f'{label}: {len(t)} images in {time.perf_counter() - started:.2f} s')
     accuracy_cnt = int((predicted == t).sum())  # the post's accuracy line, as it prints it
-    print(f'{label}: {len(t)} images in {seconds:.2f} s')
     print('Accuracy:' + str(float(accuracy_cnt) / len(t)))
     return predicted
-
-
-def plot_misclassified(path, x, t, predicted, rows=4, columns=8):
-    """The first misclassified test images, each titled with its true and predicted digit."""
-    wrong = np.flatnonzero(predicted != t)[:rows * columns]
-    figure, axes = plots.plt.subplots(rows, columns, figsize=(1.5 * columns, 1.8 * rows))
-    for axis in axes.flat:
-        axis.axis('off')
-    for axis, index in zip(axes.flat, wrong):
-        axis.imshow(x[index].reshape(28, 28), cmap='gray_r')
-        axis.set_title(f'#{index}: true {t[index]}\npredicted {predicted[index]}', fontsize=9)
-    figure.suptitle(f'First {len(wrong)} of {int((predicted != t).sum())} misclassified '
-                    f'test digits')
-    plots.save_figure(figure, path)
 
 
 if __name__ == '__main__':

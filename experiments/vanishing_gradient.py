@@ -1,28 +1,19 @@
 """Vanishing gradients: a deep sigmoid net barely learns, a deep ReLU net does.
 
-Back-propagation multiplies the gradient by the activation's derivative once
-per layer (udacity-dl-overview).  This script takes sigmoid's and ReLU's
-derivatives by autograd, then trains one deep MLP per activation, all from
-the same initial weights and mini-batches, side by side in one loop, and
-measures every layer's weight gradient before and after training::
+Sigmoid's and ReLU's derivatives by autograd, then one deep MLP per activation trained side
+by side, every layer's weight gradient measured before and after (udacity-dl-overview)::
 
     netlib run vanishing_gradient --activation sigmoid,relu --iteration 500
-
-Files in the run folder: ``derivatives.png``, ``gradient_norms.png``,
-``loss.png``, ``log``, ``metrics.json``.
 """
 
 import chainer
 import chainer.functions as F
 import numpy as np
 
-from netlib import cli, flags, loop, optimizers, plots, probes, steps
+from netlib import MLP, cli, flags, loop, plots, probes, steps
 from netlib.datasets.mnist import load_mnist
 from netlib.evaluation import evaluate
-from netlib.networks import MLP, Classifier
 from netlib.runs import Run
-from netlib.seed import set_seed
-from netlib.snapshots import RandomStreams
 
 DEFAULTS = dict(
     activation=('sigmoid', 'relu', 'tanh'),  # one net each
@@ -53,18 +44,13 @@ def main(argv=None):
     maxima = plot_derivatives(run.path('derivatives.png'))
     print(f"max sigmoid'(x) = {maxima['sigmoid']!r} (the post: 1/4), "
           f"max relu'(x) = {maxima['relu']!r}")
-    models, optimizer_of, streams = {}, {}, RandomStreams()
-    for name in args.activation:
-        set_seed(args.seed)
-        models[name] = Classifier(MLP(probes.mnist_mlp_sizes(args), name))
-        models[name].to_device(run.device)
-        optimizer_of[name] = optimizers.from_args(args, models[name])
-        streams.add(name)
+    models, trainers, streams = probes.compared_nets(
+        args.activation, lambda name: MLP(probes.mnist_mlp_sizes(args), name), args, run.device)
     norms_init = gradient_norms(models, probe)
 
     # 2: training
     history = loop.every_iteration()
-    manager = run.manager(optimizer_of, (args.iteration, 'iteration'),
+    manager = run.manager(trainers, (args.iteration, 'iteration'),
                           log_every=(max(1, args.iteration // LOG_POINTS), 'iteration'),
                           columns=[f'{name}/loss' for name in models],
                           plot=f'{args.hidden_layers} hidden layers of {args.unit}',
@@ -73,7 +59,7 @@ def main(argv=None):
         for name, model in models.items():
             with streams.use(name):  # the batch this net would draw trained alone
                 batch = probes.random_batch(len(x), args.batchsize, model.xp)
-            steps.update(optimizer_of[name], model(x[batch], t[batch]))
+            steps.update(trainers[name], model(x[batch], t[batch]))
 
     # 3: results
     norms_trained = gradient_norms(models, probe)

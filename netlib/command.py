@@ -42,17 +42,17 @@ def experiment_module(name):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    from experiments import reproduce
+    from experiments import report, reproduce
     if args.command == 'list':
-        reproduce.list_experiments()
+        report.list_experiments()
     elif args.command == 'run':
         module = experiment_module(args.name)
         cli.run_main(module.main, args.flags, prog=f'netlib run {args.name}')
     elif args.command == 'reproduce':
         cli.run_main(reproduce.main, args.flags, prog='netlib reproduce')
     else:
-        reproduce.report()
-        print(f'wrote {reproduce.RESULTS / "README.md"}')
+        report.report()
+        print(f'wrote {report.RESULTS / "README.md"}')
 
 
 if __name__ == '__main__':

@@ -171,3 +171,46 @@ def smooth_curve(values, width=11):
     window = np.kaiser(width, 2)
     smoothed = np.convolve(padded, window / window.sum(), mode='valid')
     return smoothed[half:len(smoothed) - half]
+
+
+def image_grid(path, images, title, columns, titles=None, row_labels=None, cmap='gray'):
+    """Small images in rows of *columns*, on one 0..1 scale (values outside are clipped).
+
+    A 1-D image is a flattened square one (MNIST's 784 pixels); *titles* go
+    above the images, *row_labels* left of each row; cells left over stay blank.
+    """
+    rows = max(1, -(-len(images) // columns))
+    width, height = (1.5, 1.8) if titles else (1.1, 1.4)
+    figure, grid = plt.subplots(rows, columns, figsize=(width * columns, height * rows),
+                                squeeze=False)  # 2-D even for a single image
+    for axes in grid.flat:
+        axes.set(xticks=[], yticks=[])
+        axes.spines[:].set_visible(False)
+    for number, (axes, image) in enumerate(zip(grid.flat, images)):
+        if np.ndim(image) == 1:
+            image = np.reshape(image, (int(np.sqrt(np.size(image))), -1))
+        axes.imshow(np.clip(image, 0, 1), cmap=cmap, vmin=0, vmax=1)
+        if titles:
+            axes.set_title(titles[number], fontsize=9)
+    for axes, label in zip(grid[:, 0], row_labels or ()):
+        axes.set_ylabel(label)
+    figure.suptitle(title)
+    figure.tight_layout(h_pad=2 if titles else None)  # room between a title and the row above
+    save_figure(figure, path)
+
+
+def confusion_heatmap(path, counts, names, title, count_label='count'):
+    """A confusion matrix (rows: true class) as a heat map with the counts written in."""
+    extra = 0.6 * max(0, len(names) - 2)  # inches for classes beyond two
+    figure, axes = plt.subplots(figsize=(4.8 + extra, 4.2 + extra))
+    image = axes.imshow(counts, cmap='Blues')
+    for (row, column), count in np.ndenumerate(counts):
+        axes.text(column, row, f'{count}', ha='center', va='center',
+                  color='white' if count > counts.max() / 2 else 'black')
+    axes.set_xticks(range(len(names)), names)
+    axes.set_yticks(range(len(names)), names)
+    axes.set_xlabel('predicted class')
+    axes.set_ylabel('true class')
+    axes.set_title(title)
+    figure.colorbar(image, ax=axes, label=count_label)
+    save_figure(figure, path)

@@ -8,6 +8,11 @@ the loss trend of each net.
 
 import numpy as np
 
+from netlib import optimizers
+from netlib.networks import Classifier
+from netlib.seed import set_seed
+from netlib.snapshots import RandomStreams
+
 
 def mnist_mlp_sizes(args):
     """784 inputs, ``--hidden-layers`` layers of ``--unit``, 10 outputs."""
@@ -49,3 +54,23 @@ def moving_average(values, window):
     window = max(1, min(window, len(values)))
     means = np.convolve(values, np.ones(window) / window, mode='valid')
     return np.arange(window, len(values) + 1), means
+
+
+def compared_nets(names, make, args, device, weight_decay=None):
+    """The nets compared side by side in one loop: ``(models, optimizers, streams)``.
+
+    Each ``Classifier(make(name))`` is built right after ``set_seed(args.seed)``, so it
+    starts from the weights and random draws (batches, dropout masks) it would have had
+    trained alone, and *streams* (a RandomStreams) keeps those draws its own.  Each
+    optimizer is the command line's; *weight_decay*, a dict, sets the rate per name.
+    """
+    models, trainers, streams = {}, {}, RandomStreams()
+    for name in names:
+        set_seed(args.seed)
+        models[name] = Classifier(make(name))
+        models[name].to_device(device)
+        rate = args.weight_decay if weight_decay is None else weight_decay.get(name, 0.0)
+        optimizer = optimizers.create(args.optimizer, args.lr, args.optimizer_arg)
+        trainers[name] = optimizers.setup(optimizer, models[name], rate, args.grad_clip)
+        streams.add(name)
+    return models, trainers, streams

@@ -118,12 +118,12 @@ def test_netlib_run_refuses_an_unknown_experiment_in_one_line():
 
 
 def test_reproduce_exits_1_and_names_a_missed_target(tmp_path, monkeypatch, capsys):
-    from experiments import registry, reproduce
+    from experiments import report, reproduce
     from experiments.targets import Experiment, Target
     impossible = Experiment(name='steps_regression', module='experiments.steps_regression',
                             targets=(Target('loss below zero', 'loss', blog=-1.0,
                                             kind='at_most', bound=-1.0),))
-    monkeypatch.setattr(registry, 'EXPERIMENTS', (impossible,))
+    monkeypatch.setattr(report, 'EXPERIMENTS', (impossible,))
     monkeypatch.setattr(reproduce, 'EXPERIMENTS', (impossible,))
     with pytest.raises(SystemExit) as exit_info:
         reproduce.main(['--results', str(tmp_path)])
@@ -134,10 +134,10 @@ def test_reproduce_exits_1_and_names_a_missed_target(tmp_path, monkeypatch, caps
 
 
 def test_report_rewrites_the_table_without_running(tmp_path, monkeypatch):
-    from experiments import reproduce
+    from experiments import report
     (tmp_path / 'steps_regression_blog').mkdir()
     (tmp_path / 'steps_regression_blog' / 'metrics.json').write_text('{"loss": 19.60489845275879}')
-    reproduce.report(tmp_path)
+    report.report(tmp_path)
     table = Path(tmp_path / 'README.md').read_text()
     assert '| `steps_regression_blog` | STEP 4 loss as printed in the post | 19.60489845275879 ' \
            '| 19.60489845275879 | exact | pass |' in table
