@@ -1,19 +1,7 @@
-"""Overfitting, and how dropout and weight decay change the gap between training and test accuracy.
-
-"Deep Learning from Scratch" ch. 6.4 (overfit_weight_decay.py and
-overfit_dropout.py) in Chainer: a relu net of 6 hidden layers of 100 (He
-initialisation) learns only 300 MNIST images for 200 epochs (SGD, lr 0.01,
-batches of 100), three times from the same initial weights and batches,
-side by side in one loop: plain; with ``F.dropout`` after every hidden
-activation (``--dropout-ratio``); with weight decay (``--weight-decay``,
-Chainer's ``WeightDecay`` hook: the gradient of an L2 penalty).  After every
-epoch each net's accuracy on the training and the test images is measured
-in test mode (no dropout)::
+"""Overfitting ("Deep Learning from Scratch" 6.4): the gap between training and test accuracy
+of a relu net on 300 MNIST images, plain, with dropout, and with weight decay, side by side::
 
     netlib run overfit_dropout --epoch 50
-
-Files in the run folder: ``accuracy.png`` (train and test per net),
-``gap.png``, ``metrics.json``, ``log``.
 """
 
 import argparse
@@ -22,14 +10,12 @@ import functools
 import chainer
 from chainer import initializers
 
-from netlib import Classifier, MLP, cli, flags, optimizers, plots, probes, steps
+from netlib import MLP, cli, flags, plots, probes, steps
 from netlib.datasets.mnist import load_mnist
 from netlib.errors import UsageError
 from netlib.evaluation import evaluate
 from netlib.regularized import DropoutMLP
 from netlib.runs import Run
-from netlib.seed import set_seed
-from netlib.snapshots import RandomStreams
 
 DEFAULTS = dict(
     epoch=200,            # sweeps over the training images, per net
@@ -61,8 +47,7 @@ def add_flags(group):
 def main(argv=None):
     args = flags.parse(argv, __doc__, DEFAULTS, add_flags)
     if args.weight_decay <= 0:
-        raise UsageError('--weight-decay must be above 0: it is the rate of the weight '
-                         'decay net')
+        raise UsageError('--weight-decay must be above 0: it is the rate of the weight decay net')
     run = Run(args)
 
     # 0: load data
@@ -76,18 +61,11 @@ def main(argv=None):
         'plain': ('plain', MLP, 0.0),
         'dropout': (f'dropout {args.dropout_ratio:g}',
                     functools.partial(DropoutMLP, ratio=args.dropout_ratio), 0.0),
-        'weight_decay': (f'weight decay {args.weight_decay:g}', MLP, args.weight_decay),
-    }
-    models, trainers, streams = {}, {}, RandomStreams()
-    for name, (_, net, weight_decay) in variants.items():
-        set_seed(args.seed)  # the same initial weights and batches
-        models[name] = Classifier(net(probes.mnist_mlp_sizes(args),
-                                      initialW=initializers.HeNormal()))
-        models[name].to_device(run.device)
-        trainers[name] = optimizers.setup(
-            optimizers.create(args.optimizer, args.lr, args.optimizer_arg), models[name],
-            weight_decay, args.grad_clip)
-        streams.add(name)
+        'weight_decay': (f'weight decay {args.weight_decay:g}', MLP, args.weight_decay)}
+    models, trainers, streams = probes.compared_nets(
+        variants, lambda name: variants[name][1](probes.mnist_mlp_sizes(args),
+                                                 initialW=initializers.HeNormal()),
+        args, run.device, weight_decay={name: rate for name, (_, _, rate) in variants.items()})
     print(f'{args.hidden_layers + 1}-layer relu nets, {len(x)} training and {len(test[0])} '
           f'test images, {args.epoch} epochs, {args.optimizer} -> {run.out}')
 
@@ -112,8 +90,17 @@ def main(argv=None):
     metrics = summarise(curves)
     print(f'train - test accuracy: plain {metrics["plain_gap"]:.3f}, dropout '
           f'{metrics["dropout_gap"]:.3f}, weight decay {metrics["weight_decay_gap"]:.3f}')
-    plot(run, {variants[name][0]: accuracy for name, accuracy in curves.items()},
-         [record['epoch'] for record in manager.log], len(x), len(test[0]))
+    epochs = [record['epoch'] for record in manager.log]
+    panels = {variants[name][0]: {split: (epochs, values) for split, values in accuracy.items()}
+              for name, accuracy in curves.items()}
+    plots.plot_panels(run.path('accuracy.png'), panels, ylim=(0, 1),
+                      title=f'Accuracy on {len(x)} training images and on '
+                            f'{len(test[0])} test images', xlabel='epoch', ylabel='accuracy')
+    gaps = {variants[name][0]: (epochs, [a - b for a, b in zip(acc['train'], acc['test'])])
+            for name, acc in curves.items()}
+    plots.plot_curves(run.path('gap.png'), gaps, log_scale=False,
+                      title='Overfitting: training minus test accuracy',
+                      xlabel='epoch', ylabel='train accuracy - test accuracy')
     return run.save_metrics(metrics)
 
 
@@ -127,19 +114,6 @@ def summarise(curves):
     for name in ('dropout', 'weight_decay'):
         metrics[f'{name}_gap_minus_plain_gap'] = metrics[f'{name}_gap'] - metrics['plain_gap']
     return metrics
-
-
-def plot(run, curves, epochs, train_size, test_size):
-    panels = {label: {split: (epochs, values) for split, values in accuracy.items()}
-              for label, accuracy in curves.items()}
-    gaps = {label: (epochs, [a - b for a, b in zip(accuracy['train'], accuracy['test'])])
-            for label, accuracy in curves.items()}
-    plots.plot_panels(run.path('accuracy.png'), panels, ylim=(0, 1),
-                      title=f'Accuracy on {train_size} training images and on '
-                            f'{test_size} test images', xlabel='epoch', ylabel='accuracy')
-    plots.plot_curves(run.path('gap.png'), gaps, log_scale=False,
-                      title='Overfitting: training minus test accuracy',
-                      xlabel='epoch', ylabel='train accuracy - test accuracy')
 
 
 if __name__ == '__main__':

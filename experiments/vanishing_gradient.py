@@ -1,7 +1,5 @@
-"""Vanishing gradients: a deep sigmoid net barely learns, a deep ReLU net does.
-
-Sigmoid's and ReLU's derivatives by autograd, then one deep MLP per activation trained side
-by side, every layer's weight gradient measured before and after (udacity-dl-overview)::
+"""Vanishing gradients (udacity-dl-overview): sigmoid's and ReLU's derivatives by autograd,
+then one deep MLP per activation trained side by side, each layer's gradient measured::
 
     netlib run vanishing_gradient --activation sigmoid,relu --iteration 500
 """
@@ -28,7 +26,6 @@ DEFAULTS = dict(
     test_size=2000,
     out='runs/vanishing_gradient',
 )
-LOG_POINTS = 10  # log records (points of loss.png) per run: each redraws it
 
 
 def main(argv=None):
@@ -48,10 +45,10 @@ def main(argv=None):
         args.activation, lambda name: MLP(probes.mnist_mlp_sizes(args), name), args, run.device)
     norms_init = gradient_norms(models, probe)
 
-    # 2: training
+    # 2: training, logged 10 times (the points of loss.png)
     history = loop.every_iteration()
     manager = run.manager(trainers, (args.iteration, 'iteration'),
-                          log_every=(max(1, args.iteration // LOG_POINTS), 'iteration'),
+                          log_every=(max(1, args.iteration // 10), 'iteration'),
                           columns=[f'{name}/loss' for name in models],
                           plot=f'{args.hidden_layers} hidden layers of {args.unit}',
                           extra_extensions=[streams, history])
@@ -63,25 +60,24 @@ def main(argv=None):
 
     # 3: results
     norms_trained = gradient_norms(models, probe)
-    plots.plot_panels(run.path('gradient_norms.png'),
-                      {'at initialisation': curves(norms_init),
-                       f'after {args.iteration} iterations': curves(norms_trained)},
+    stages = {'at initialisation': norms_init, f'after {args.iteration} iterations': norms_trained}
+    panels = {stage: {name: (range(1, len(layers) + 1), layers) for name, layers in norms.items()}
+              for stage, norms in stages.items()}
+    plots.plot_panels(run.path('gradient_norms.png'), panels,
                       title='Weight-gradient norm per layer (layer 1 is next to the input)',
                       xlabel='layer', ylabel='||dL/dW||', log_scale=True)
     print('\nfirst-layer / last-layer (output layer) gradient norm; below 1e-2: vanished '
           '(undefined, null in metrics.json, when no gradient reaches the output layer)')
-    metrics = {'sigmoid_derivative_max': maxima['sigmoid'],
-               'relu_derivative_max': maxima['relu']}
+    metrics = {f'{name}_derivative_max': value for name, value in maxima.items()}
     for name, model in models.items():
         losses = [record[f'{name}/loss'] for record in history.log]
         last_tenth = max(1, len(losses) // 10)  # a mean: one batch's loss is noisy
-        metrics.update({
-            f'{name}_grad_ratio': ratio(norms_init[name]),
-            f'{name}_grad_ratio_trained': ratio(norms_trained[name]),
-            f'{name}_final_loss': float(np.mean(losses[-last_tenth:])),
-            f'{name}_test_accuracy': evaluate(model, *test)['accuracy'],
-            f'{name}_grad_norms_init': norms_init[name],
-            f'{name}_grad_norms_trained': norms_trained[name]})
+        metrics.update({f'{name}_grad_ratio': ratio(norms_init[name]),
+                        f'{name}_grad_ratio_trained': ratio(norms_trained[name]),
+                        f'{name}_final_loss': float(np.mean(losses[-last_tenth:])),
+                        f'{name}_test_accuracy': evaluate(model, *test)['accuracy'],
+                        f'{name}_grad_norms_init': norms_init[name],
+                        f'{name}_grad_norms_trained': norms_trained[name]})
         print(f'{name:>10s}: {show(metrics[f"{name}_grad_ratio"])} at initialisation, '
               f'{show(metrics[f"{name}_grad_ratio_trained"])} after training; loss '
               f'{metrics[f"{name}_final_loss"]:.3f} (last 10 % of iterations), '
@@ -110,10 +106,6 @@ def gradient_norms(models, batch):
     """Each net's weight-gradient norm per layer on *batch*; the weights stay as they are."""
     return {name: probes.gradient_norms_on_batch(model, model.predictor, *batch)
             for name, model in models.items()}
-
-
-def curves(norms):
-    return {name: (range(1, len(layers) + 1), layers) for name, layers in norms.items()}
 
 
 def ratio(norms):

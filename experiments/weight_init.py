@@ -1,32 +1,19 @@
-"""Weight initialisation: std 0.01 vs Xavier vs He, by layer activations and by learning.
-
-"Deep Learning from Scratch" ch. 6.2 with Chainer initializers.  Random
-inputs go through 5 layers of 100 units and every layer's activations are
-histogrammed, for sigmoid and relu (weight_init_activation_histogram.py);
-then a 5-layer net learns MNIST from each of the book's three
-initialisations, side by side in one loop (weight_init_compare.py)::
+"""Weight initialisation ("Deep Learning from Scratch" 6.2): std 0.01 vs Xavier vs He, by
+the activations of random inputs through untrained layers, then by learning MNIST::
 
     netlib run weight_init --iteration 500 --activation sigmoid
-
-Xavier here is ``LeCunNormal`` (std sqrt(1/fan_in)), the book's Xavier;
-Chainer's ``GlorotNormal`` uses sqrt(2/(fan_in + fan_out)).
-
-Files in the run folder: ``activations_sigmoid.png``, ``activations_relu.png``,
-``loss.png``, ``log``, ``metrics.json``.
 """
 
 import chainer.links as L
 import numpy as np
 from chainer import initializers
 
-from netlib import cli, flags, optimizers, plots, probes, steps
+from netlib import MLP, cli, flags, plots, probes, steps
 from netlib.datasets.mnist import load_mnist
 from netlib.device import to_numpy
 from netlib.evaluation import evaluate
-from netlib.networks import MLP, Classifier
 from netlib.runs import Run
 from netlib.seed import set_seed
-from netlib.snapshots import RandomStreams
 
 DEFAULTS = dict(
     activation='relu',    # of the MNIST net
@@ -41,17 +28,15 @@ DEFAULTS = dict(
     test_size=2000,
     out='runs/weight_init',
 )
-# name in metrics and the log -> (label, initializer)
-INITIALIZERS = {
-    'std1': ('std 1', initializers.Normal(1.0)),
-    'std001': ('std 0.01', initializers.Normal(0.01)),
-    'xavier': ('Xavier, std √(1/n)', initializers.LeCunNormal()),
-    'he': ('He, std √(2/n)', initializers.HeNormal()),
-}
+# name in metrics and the log -> (label, initializer); Xavier is the book's, LeCunNormal
+# (Chainer's GlorotNormal is std sqrt(2 / (fan_in + fan_out)))
+INITIALIZERS = {'std1': ('std 1', initializers.Normal(1.0)),
+                'std001': ('std 0.01', initializers.Normal(0.01)),
+                'xavier': ('Xavier, std √(1/n)', initializers.LeCunNormal()),
+                'he': ('He, std √(2/n)', initializers.HeNormal())}
 # The book's histogram figures (std 1 makes relu outputs grow ~7x per layer).
 HISTOGRAMS = {'sigmoid': ('std1', 'std001', 'xavier'), 'relu': ('std001', 'xavier', 'he')}
 TRAINED = ('std001', 'xavier', 'he')  # the three the book trains on MNIST
-LOG_POINTS = 10  # log records (points of loss.png) per run: each redraws it
 
 
 def add_flags(group):
@@ -73,21 +58,15 @@ def main(argv=None):
     metrics = activation_histograms(run, args)
 
     # 2: settings: one MNIST net per initialiser, the same mini-batches for each
-    models, optimizer_of, streams = {}, {}, RandomStreams()
-    for name in TRAINED:
-        set_seed(args.seed)
-        models[name] = Classifier(MLP(probes.mnist_mlp_sizes(args), args.activation,
-                                      initialW=INITIALIZERS[name][1]))
-        models[name].to_device(run.device)
-        optimizer_of[name] = optimizers.from_args(args, models[name])
-        streams.add(name)
-    print(f'\nMNIST, {"-".join(map(str, probes.mnist_mlp_sizes(args)))} net '
-          f'({args.activation}), {args.optimizer}, {args.iteration} iterations of '
-          f'{args.batchsize} on {len(x)} images')
+    models, trainers, streams = probes.compared_nets(TRAINED, lambda name: MLP(
+        probes.mnist_mlp_sizes(args), args.activation, initialW=INITIALIZERS[name][1]),
+        args, run.device)
+    print(f'\nMNIST, {"-".join(map(str, probes.mnist_mlp_sizes(args)))} net ({args.activation}), '
+          f'{args.optimizer}, {args.iteration} iterations of {args.batchsize} on {len(x)} images')
 
-    # 3: training
-    manager = run.manager(optimizer_of, (args.iteration, 'iteration'),
-                          log_every=(max(1, args.iteration // LOG_POINTS), 'iteration'),
+    # 3: training, logged 10 times (the points of loss.png)
+    manager = run.manager(trainers, (args.iteration, 'iteration'),
+                          log_every=(max(1, args.iteration // 10), 'iteration'),
                           columns=[f'{name}/loss' for name in models],
                           plot=f'MNIST, {args.hidden_layers + 1}-layer {args.activation} net',
                           extra_extensions=[streams])
@@ -95,7 +74,7 @@ def main(argv=None):
         for name, model in models.items():
             with streams.use(name):  # the batch this net would draw trained alone
                 batch = probes.random_batch(len(x), args.batchsize, model.xp)
-            steps.update(optimizer_of[name], model(x[batch], t[batch]))
+            steps.update(trainers[name], model(x[batch], t[batch]))
 
     # 4: results: the loss on the whole training set, the accuracy on the test set
     for name, model in models.items():
@@ -104,11 +83,9 @@ def main(argv=None):
         print(f'  {INITIALIZERS[name][0]:>20s}: training-set loss '
               f'{metrics[f"{name}_final_loss"]:.4f}, test accuracy '
               f'{metrics[f"{name}_test_accuracy"]:.4f}')
-    metrics['he_minus_xavier_final_loss'] = (metrics['he_final_loss']
-                                             - metrics['xavier_final_loss'])
+    metrics['he_minus_xavier_final_loss'] = metrics['he_final_loss'] - metrics['xavier_final_loss']
     print(f'std 0.01 ends at {metrics["std001_final_loss"]:.3f} (guessing: ln 10 = 2.303); '
-          f'He minus Xavier: {metrics["he_minus_xavier_final_loss"]:+.3f} (negative: He '
-          f'learnt faster)')
+          f'He minus Xavier: {metrics["he_minus_xavier_final_loss"]:+.3f} (< 0: He learnt faster)')
     return run.save_metrics(metrics)
 
 
@@ -119,32 +96,24 @@ def activation_histograms(run, args):
         print(f'\n{activation}: standard deviation of the activations per layer')
         rows = {}
         for name in HISTOGRAMS[activation]:
-            layers = layer_activations(name, activation, args)
+            set_seed(args.seed)  # the same inputs for every initialiser
+            z = np.random.randn(args.histogram_inputs, args.unit).astype(np.float32)
+            layers = []  # each bias-free layer's activations
+            for _ in range(args.histogram_layers):
+                layer = L.Linear(args.unit, args.unit, nobias=True, initialW=INITIALIZERS[name][1])
+                z = steps.nonlinear(steps.linear(layer, z), activation)
+                layers.append(to_numpy(z).ravel())
             spread = [float(values.std()) for values in layers]
             spreads[f'{activation}_{name}_activation_std'] = spread
             print(f'  {INITIALIZERS[name][0]:>20s}: ' + ' '.join(f'{v:9.2e}' for v in spread))
             # relu outputs exactly 0 for half its inputs; that bar would hide the rest.
             rows[INITIALIZERS[name][0]] = [values[values > 0] if activation == 'relu'
                                            else values for values in layers]
-        zeros = ' (exact zeros left out)' if activation == 'relu' else ''
-        plots.plot_histogram_grid(
-            run.path(f'activations_{activation}.png'), rows, xlabel=f'{activation} output',
-            column_label='layer', value_range=(0, 1),
-            title=f'{activation} activations per layer, {args.histogram_inputs} random '
-                  f'inputs{zeros}')
+        title = (f'{activation} activations per layer, {args.histogram_inputs} random inputs'
+                 + (' (exact zeros left out)' if activation == 'relu' else ''))
+        plots.plot_histogram_grid(run.path(f'activations_{activation}.png'), rows, title,
+                                  f'{activation} output', 'layer', value_range=(0, 1))
     return spreads
-
-
-def layer_activations(name, activation, args):
-    """The activations of each bias-free layer from initialiser *name*, on random inputs."""
-    set_seed(args.seed)  # the same inputs for every initialiser
-    z = np.random.randn(args.histogram_inputs, args.unit).astype(np.float32)
-    outputs = []
-    for _ in range(args.histogram_layers):
-        layer = L.Linear(args.unit, args.unit, nobias=True, initialW=INITIALIZERS[name][1])
-        z = steps.nonlinear(steps.linear(layer, z), activation)
-        outputs.append(to_numpy(z).ravel())
-    return outputs
 
 
 if __name__ == '__main__':

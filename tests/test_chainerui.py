@@ -7,6 +7,7 @@ database in a tmp folder (never ~/.chainerui).  Every subfolder that holds a
 """
 
 import json
+import math
 import os
 import warnings
 from pathlib import Path
@@ -57,6 +58,12 @@ def folders_with_a_log(folder):
             if log.is_file()}
 
 
+def as_chainerui_shows(records):
+    """ChainerUI shows a NaN or infinite value (a diverged net's loss) as None."""
+    return [{key: value if not isinstance(value, float) or math.isfinite(value) else None
+             for key, value in record.items()} for record in records]
+
+
 def register_and_check(folder):
     """Register FOLDER; assert each folder with a log is a result holding its records."""
     results = register(folder)
@@ -65,7 +72,7 @@ def register_and_check(folder):
     for path, result in results.items():
         records = json.loads((Path(path) / 'log').read_text())
         assert records, f'{path}/log has no records'
-        assert [log.serialize['logDict'] for log in result.logs] == records
+        assert [log.serialize['logDict'] for log in result.logs] == as_chainerui_shows(records)
     return results
 
 
