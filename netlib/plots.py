@@ -91,7 +91,7 @@ class PlotLog(training.Extension):
 
     def finalize(self):
         """Draw the records that came after the last drawing (a run ends between triggers)."""
-        if self.trainer is not None and len(self.trainer.get_extension('LogReport').log) > self.drawn:
+        if self.trainer and len(self.trainer.get_extension('LogReport').log) > self.drawn:
             self(self.trainer)
 
     def __call__(self, trainer):
