@@ -4,12 +4,11 @@ Both go through the same :class:`netlib.runs.Run` and training loop as the
 command line, so a notebook gets the same log, snapshots and guard.
 """
 
-import argparse
 import importlib
 import tempfile
 from dataclasses import dataclass
 
-from netlib import optimizers
+from netlib import flags, optimizers
 from netlib.runs import Run
 
 
@@ -28,11 +27,10 @@ def train(model, train_data, test_data=None, *, optimizer='adam', lr=None, epoch
     *test_data*, when given, is evaluated after every epoch; *out* is the run
     folder (default: a new temporary one).
     """
-    args = argparse.Namespace(
-        optimizer=optimizers.resolve(optimizer), lr=lr, optimizer_arg=[], weight_decay=0.0,
-        grad_clip=None, epoch=epoch, batchsize=batchsize, device=str(device), seed=seed,
-        out=out or tempfile.mkdtemp(prefix='netlib-'), progress=progress, kernels=None,
-        resume=None, frequency=1)
+    defaults = dict(optimizer=optimizer, lr=lr, epoch=epoch, batchsize=batchsize,
+                    device=str(device), seed=seed, progress=progress,
+                    out=out or tempfile.mkdtemp(prefix='netlib-'))
+    args = flags.parse([], train.__doc__, defaults)  # the command line's defaults and checks
     run_ = Run(args)
     model.to_device(run_.device)
     chosen = optimizers.from_args(args, model)
@@ -40,16 +38,16 @@ def train(model, train_data, test_data=None, *, optimizer='adam', lr=None, epoch
     return Trained(model, log)
 
 
-def run(name, **flags):
-    """Run ``experiments/NAME.py`` with *flags* (``epoch=1`` is ``--epoch 1``); its metrics."""
+def run(name, **options):
+    """Run ``experiments/NAME.py`` with *options* (``epoch=1`` is ``--epoch 1``); its metrics."""
     module = importlib.import_module(f'experiments.{name}')
-    return module.main(command_line(flags))
+    return module.main(command_line(options))
 
 
-def command_line(flags):
+def command_line(options):
     """``{'epoch': 1, 'progress': False, 'activation': ('relu', 'tanh')}`` as flags."""
     argv = []
-    for name, value in flags.items():
+    for name, value in options.items():
         option = '--' + name.replace('_', '-')
         if value is True:
             argv.append(option)
