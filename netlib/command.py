@@ -24,10 +24,16 @@ def parse_args(argv):
     run = commands.add_parser('run', help='run one experiment (NAME --help: its flags)')
     run.add_argument('name', metavar='NAME', help='an experiment, see netlib list')
     run.add_argument('flags', nargs=argparse.REMAINDER, help="the experiment's flags")
-    reproduce = commands.add_parser('reproduce', help='rerun the experiments, check targets')
-    reproduce.add_argument('flags', nargs=argparse.REMAINDER, help='--only NAME (repeatable)')
+    # Its flags (--only NAME ...) are reproduce's own: passed on as they come.
+    commands.add_parser('reproduce', help='rerun the experiments, check targets (--only NAME)',
+                        add_help=False)
     commands.add_parser('report', help='rewrite results/README.md without rerunning')
-    return parser.parse_args(argv)
+    args, rest = parser.parse_known_args(argv)
+    if args.command == 'reproduce':
+        args.flags = rest
+    elif rest:
+        parser.error(f'unrecognized arguments: {" ".join(rest)}')
+    return args
 
 
 def experiment_module(name):

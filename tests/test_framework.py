@@ -157,3 +157,9 @@ def test_a_leftover_partial_snapshot_is_removed_on_resume(tmp_path):
     assert 'resumed from' in resumed.stdout and 'at epoch 10' in resumed.stdout
     assert not list(out.glob('tmp*'))
     assert (out / 'snapshot_epoch_20').is_file()
+
+
+def test_netlib_reproduce_passes_its_flags_on(tmp_path):
+    result = netlib_command('reproduce', '--only', 'steps_regression_blog', '--results', tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert '1/1 targets met' in result.stdout
