@@ -9,6 +9,7 @@ that does not fit in memory.
 
 import argparse
 import ctypes
+import os
 import sys
 
 from netlib.errors import Diverged, UsageError
@@ -49,6 +50,11 @@ def run_main(main, argv=None, prog=None):
     except KeyboardInterrupt:
         print('interrupted', file=sys.stderr)
         sys.exit(130)
+    except BrokenPipeError:
+        # The reader went away (`netlib list | head`): stop quietly, as Python's
+        # documentation recommends, with stdout pointed at devnull for the exit flush.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
 
 
 def fail(prog, message, code=UsageError.exit_code):

@@ -50,7 +50,7 @@ def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     from experiments import report, reproduce
     if args.command == 'list':
-        report.list_experiments()
+        cli.run_main(lambda _: report.list_experiments(), prog='netlib list')
     elif args.command == 'run':
         module = experiment_module(args.name)
         cli.run_main(module.main, args.flags, prog=f'netlib run {args.name}')
