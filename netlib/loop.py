@@ -21,7 +21,7 @@ from chainer import training
 from chainer.training import extensions
 from chainer.training.trainer import _get_time
 
-from netlib import plots, snapshots
+from netlib import evaluation, plots, snapshots
 from netlib.guard import DivergenceGuard
 from netlib.iterators import batch_iterator, converter_for
 
@@ -117,7 +117,7 @@ def fit(run, model, optimizer, train, test, plot, extra_extensions=()):
     columns = ['main/loss', 'main/accuracy']
     if test is not None:
         test_iter = batch_iterator(test, run.args.batchsize, repeat=False, shuffle=False)
-        trainer.extend(extensions.Evaluator(test_iter, model, device=run.device,
+        trainer.extend(evaluation.WholeSetEvaluator(test_iter, model, device=run.device,
                                             converter=converter_for(test_iter)))
         columns = ['main/loss', 'validation/main/loss', 'main/accuracy',
                    'validation/main/accuracy']
