@@ -50,7 +50,7 @@ DEFAULTS = dict(
     activation='relu',
     epoch=None,           # STEP 5: updates on the example (default: none, STEPs 1-4 only)
     frequency=1000,       # snapshot every this many updates
-    optimizer='sgd',
+    optimizer=None,       # STEP 5's optimizer, with --epoch (default then: sgd)
     seed=POST_SEED,
     out='runs/steps_regression',
 )
@@ -69,6 +69,13 @@ def check(args):
     if args.replay_blog and (args.epoch or args.units != (3, 2, 1)):
         raise UsageError('--replay-blog replays the post as it was: leave out --epoch and '
                          '--units')
+    optimizer_flags = (args.optimizer, args.lr, args.optimizer_arg, args.weight_decay,
+                       args.grad_clip)
+    if not args.epoch and any(optimizer_flags):
+        raise UsageError('the optimizer flags need --epoch N: without it nothing is trained '
+                         '(STEPs 1-4 only)')
+    if args.epoch:
+        args.optimizer = args.optimizer or 'SGD'
 
 
 def run_post(args, device):
@@ -92,6 +99,21 @@ def run_post(args, device):
     loss = steps.loss(y, t)
     print(f'STEP 4 loss (損失関数), mean squared error: {steps.show(to_numpy(loss))}')
     return model, float(loss.array)
+
+
+def numpy_loss(units, seed=POST_SEED):
+    """STEPs 1-4 again in plain NumPy from the same seeded draws, to check Chainer's loss.
+
+    Each ``L.Linear`` draws W from N(0, 1/fan_in) (LeCunNormal) on NumPy's
+    global stream, row by row, and starts with a zero bias.
+    """
+    draws = np.random.RandomState(seed)
+    z, t = post_data()
+    for layer, (n_in, n_out) in enumerate(zip(units[:-1], units[1:]), start=1):
+        weights = draws.normal(0.0, np.sqrt(1.0 / n_in), (n_out, n_in)).astype(np.float32)
+        z = z @ weights.T
+        z = z if layer == len(units) - 1 else np.maximum(z, 0)  # relu between layers
+    return float(np.mean((z - t) ** 2))
 
 
 def replay_blog():
@@ -151,9 +173,7 @@ def train(model, args, run):
         loss = steps.loss(model(x), t)
         steps.update(optimizer, loss)
         chainer.report({'loss': loss}, model)
-    final_loss = float(steps.loss(model(x), t).array)
-    print(f'loss after {args.epoch} updates with {type(optimizer).__name__}: {final_loss:.6g}')
-    return final_loss
+    return float(steps.loss(model(x), t).array)
 
 
 def main(argv=None):
@@ -165,10 +185,18 @@ def main(argv=None):
     else:
         model, loss = run_post(args, run.device)
         metrics = {'loss': loss}
+        if args.activation == 'relu':
+            metrics['numpy_loss'] = numpy_loss(args.units, args.seed)
+            print(f'STEP 4 loss recomputed in plain NumPy: {metrics["numpy_loss"]!r}')
     if args.epoch:
         metrics['final_loss'] = train(model, args, run)
-    print(f'loss {metrics["loss"]!r}')
-    return run.save_metrics(metrics)
+    run.save_metrics(metrics)
+    if args.epoch:  # the last line is the loss the run ended with
+        print(f'loss before training (STEP 4) {metrics["loss"]!r}\n'
+              f'loss after {args.epoch} updates with {args.optimizer} {metrics["final_loss"]!r}')
+    else:
+        print(f'loss {metrics["loss"]!r}')
+    return metrics
 
 
 if __name__ == '__main__':

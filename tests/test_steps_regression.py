@@ -24,10 +24,37 @@ POST_PRINTED = (
 )
 
 
-def test_final_code_block_loss_is_exact(tmp_path, capsys):
+def test_final_code_block_loss_matches_plain_numpy(tmp_path, capsys):
     metrics = steps_regression.main(['--out', str(tmp_path / 'run')])
-    assert np.float32(metrics['loss']) == np.float32(9.608059)
-    assert 'variable(9.60805892944336)' in capsys.readouterr().out
+    # The post's final code block by hand: seed 3, then W1 (2x3) and W2 (1x2) drawn
+    # from N(0, 1/fan_in) as LeCunNormal does, zero biases, relu, squared error.
+    np.random.seed(3)
+    w1 = np.random.normal(0, np.sqrt(1 / 3), (2, 3)).astype('f')
+    w2 = np.random.normal(0, np.sqrt(1 / 2), (1, 2)).astype('f')
+    y = np.maximum(np.array([[1, 2, 3]], 'f') @ w1.T, 0) @ w2.T
+    expected = float(((y - np.float32(3)) ** 2).mean())
+    assert metrics['loss'] == pytest.approx(expected, rel=1e-6)
+    assert metrics['numpy_loss'] == pytest.approx(expected, rel=1e-6)
+    assert f'variable({metrics["loss"]!r})' in capsys.readouterr().out
+
+
+def test_trained_loss_is_the_last_line(tmp_path, capsys):
+    metrics = steps_regression.main(['--optimizer', 'adam', '--lr', '0.01', '--epoch', '50',
+                                     '--out', str(tmp_path / 'run')])
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last == f'loss after 50 updates with Adam {metrics["final_loss"]!r}'
+    assert metrics['final_loss'] < metrics['loss'] / 10
+
+
+@pytest.mark.parametrize('flag', [['--optimizer', 'adamw'], ['--lr', '0.1'],
+                                  ['--weight-decay', '0.1']])
+def test_optimizer_flags_without_epoch_are_refused(tmp_path, flag):
+    result = subprocess.run([sys.executable, '-m', 'experiments.steps_regression', *flag,
+                             '--out', str(tmp_path / 'run')], cwd=ROOT, capture_output=True,
+                            text=True)
+    assert result.returncode == 2
+    assert result.stderr.strip().count('\n') == 0 and 'nothing is trained' in result.stderr
+    assert not (tmp_path / 'run').exists()
 
 
 def test_replay_prints_what_the_post_printed(tmp_path, capsys):
