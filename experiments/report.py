@@ -1,4 +1,4 @@
-"""The report: ``results/README.md``, blog value against reproduced value, from the outputs.
+"""The report: ``results/README.md``, the posts' numbers and the claims against what was measured.
 
 ::
 
@@ -6,14 +6,38 @@
     netlib list          # the experiments, their posts, targets and run times
 """
 
+import platform
+from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from netlib.files import atomic_write, read_json
 from experiments.registry import EXPERIMENTS
+from experiments.targets import Spread
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / 'results'
-RUN_TIMES = 'run_times.json'  # seconds per experiment, from the last reproduction
+RUN_TIMES = 'run_times.json'      # seconds per experiment, from the last reproduction
+SEED_SPREAD = 'seed_spread.json'  # per experiment: the seeds run and each metric's values
+
+
+@dataclass
+class Row:
+    """One target checked against one run's metrics."""
+
+    experiment: object
+    target: object
+    value: float
+    passed: bool
+    spread: Spread = None
+
+    def seeds_meeting(self):
+        """'k of n seeds' meeting the criterion, or '' without a spread."""
+        if self.spread is None:
+            return ''
+        met = sum(self.target.passes(value, {}, self.spread) for value in self.spread.values)
+        return f'{met} of {len(self.spread.values)}'
 
 
 def recorded_metrics(experiment, results):
@@ -22,27 +46,73 @@ def recorded_metrics(experiment, results):
     return read_json(path) if path.exists() else None
 
 
-def check(experiment, metrics):
-    """Rows of (experiment, target, value, passed) for the results table."""
+def seed_spreads(results):
+    """{(experiment, metric): Spread} from ``seed_spread.json``, if it was measured."""
+    path = results / SEED_SPREAD
+    recorded = read_json(path) if path.exists() else {}
+    return {(name, metric): Spread(tuple(values))
+            for name, runs in recorded.items() for metric, values in runs['metrics'].items()}
+
+
+def check(experiment, metrics, spreads):
     rows = []
     for target in experiment.targets:
         value = None if metrics is None else metrics.get(target.metric)
-        rows.append((experiment, target, value, target.passes(value)))
+        spread = spreads.get((experiment.name, target.metric)) if target.seeded else None
+        rows.append(Row(experiment, target, value, target.passes(value, metrics or {}, spread),
+                        spread))
     return rows
 
 
+def shown(value):
+    return 'not run or failed' if value is None else f'{value!r}'
+
+
+def post_table(rows):
+    lines = ['| experiment | number | the post printed | blog value | reproduced | criterion '
+             '| seed spread | result |', '|---|---|---|---|---|---|---|---|']
+    for row in rows:
+        target = row.target
+        lines.append(f'| `{row.experiment.name}` | {target.label} | `{target.quote.line}` '
+                     f'| {target.quote.printed} | {shown(row.value)} '
+                     f'| {target.criterion(row.spread)} | {row.spread or ""} '
+                     f'| {verdict(row)} |')
+    return lines
+
+
+def claim_table(rows):
+    lines = ['| experiment | claim | measured | criterion | criterion from | seed spread '
+             '| seeds meeting it | result |', '|---|---|---|---|---|---|---|---|']
+    for row in rows:
+        target = row.target
+        lines.append(f'| `{row.experiment.name}` | {target.label} | {shown(row.value)} '
+                     f'| {target.criterion(row.spread)} | {target.basis} | {row.spread or ""} '
+                     f'| {row.seeds_meeting()} | {verdict(row)} |')
+    return lines
+
+
+def verdict(row):
+    return 'pass' if row.passed else '**FAIL**'
+
+
 def write_readme(results, rows):
+    posts = [row for row in rows if row.target.quote is not None]
+    claims = [row for row in rows if row.target.quote is None]
     lines = ['# Reproduced results', '',
              'Written by `make reproduce` (`netlib reproduce`; `netlib report` rewrites it) from '
-             'the reference outputs in this folder.', '',
-             '| experiment | target | blog value | reproduced | criterion | result |',
-             '|---|---|---|---|---|---|']
-    for experiment, target, value, passed in rows:
-        shown = 'not run or failed' if value is None else f'{value!r}'
-        lines.append(f'| `{experiment.name}` | {target.label} | {target.blog!r} | {shown} '
-                     f'| {target.criterion()} | {"pass" if passed else "**FAIL**"} |')
-    lines.append('')
-    for experiment in {row[0].name: row[0] for row in rows}.values():
+             f'the reference outputs in this folder; Python {platform.python_version()}, '
+             f'NumPy {np.__version__}.', '',
+             '## Numbers the posts printed', '',
+             'Each blog value is quoted from the post. A deterministic number must come out '
+             'exactly; a stochastic one within 3 standard deviations of its spread over seeds '
+             '(`netlib reproduce --seeds 5`), and never tighter than the post printed it.', '',
+             *post_table(posts), '',
+             '## Claims', '',
+             'What the experiments show beyond the posts\' printed numbers: no blog value, a '
+             'measured value and the criterion it must meet, with where the criterion comes '
+             'from. The seed spread shows how far the claim holds beyond the reference seed.', '',
+             *claim_table(claims), '']
+    for experiment in {row.experiment.name: row.experiment for row in rows}.values():
         lines += [f'## {experiment.name}', '', f'Source: {experiment.source}', '',
                   f'Command: `netlib run {experiment.module.split(".")[-1]} '
                   f'{" ".join(experiment.args)}`'.replace(' `', '`'), '']
@@ -53,12 +123,12 @@ def write_readme(results, rows):
 
 def report(results=RESULTS, fresh=None):
     """Rewrite ``results/README.md`` from the outputs (*fresh* metrics take precedence)."""
-    fresh = fresh or {}
+    fresh, spreads = fresh or {}, seed_spreads(results)
     rows = []
     for experiment in EXPERIMENTS:
         metrics = (fresh[experiment.name] if experiment.name in fresh
                    else recorded_metrics(experiment, results))
-        rows += check(experiment, metrics)
+        rows += check(experiment, metrics, spreads)
     write_readme(results, rows)
     return rows
 
@@ -66,11 +136,14 @@ def report(results=RESULTS, fresh=None):
 def list_experiments(results=RESULTS):
     """Each experiment: its source, targets and the time its last reproduction took."""
     times = read_json(results / RUN_TIMES) if (results / RUN_TIMES).exists() else {}
+    spreads = seed_spreads(results)
     for experiment in EXPERIMENTS:
         seconds = times.get(experiment.name)
         took = f'{seconds:.0f} s on 2 cores' if seconds is not None else 'not timed yet'
         print(f'{experiment.name}  ({took})\n  netlib run {experiment.module.split(".")[-1]} '
               f'{" ".join(experiment.args)}\n  source: {experiment.source}')
         for target in experiment.targets:
-            print(f'  target: {target.label}: {target.metric} {target.criterion()} '
-                  f'(blog {target.blog!r})')
+            spread = spreads.get((experiment.name, target.metric))
+            blog = f' (the post: {target.quote.printed})' if target.quote else ''
+            print(f'  target: {target.label}: {target.metric} '
+                  f'{target.criterion(spread)}{blog}')

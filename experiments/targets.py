@@ -1,38 +1,137 @@
-"""Reproduction targets: a post's number, the metric that should match it, a criterion."""
+"""Reproduction targets: a number a post printed, or a claim an experiment measures.
 
+A *post number* quotes the post's own line (``Test accuracy: 0.9871``) and
+must be met within the post's printed precision, or within the seed noise
+where the run is stochastic.  A *claim* is a sentence with a criterion and no
+blog value.  A target whose metric varies with ``--seed`` is ``seeded``: its
+spread over seeds (``netlib reproduce --seeds 5``, kept in
+``results/seed_spread.json``) is shown beside it, and a tolerance or bound
+given as ``SPREAD`` is derived from that spread.
+"""
+
+import statistics
 from dataclasses import dataclass
+from fractions import Fraction
+
+SPREAD = 'spread'   # a tolerance or bound taken from the seed spread
+SPREAD_SDS = 3      # ... as mean ± 3 standard deviations
+
+
+@dataclass(frozen=True)
+class Post:
+    """A source post; *file* is its text under ``../shared/seeds/``."""
+
+    title: str
+    blog: str
+    file: str
+
+    def __str__(self):
+        return f'{self.blog}: 「{self.title}」'
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A number as a post printed it: *printed* (``0.9871``, ``92%``, ``1/4``) is part of
+    *line*, the post's line verbatim."""
+
+    post: Post
+    line: str
+    printed: str
+
+    @property
+    def value(self):
+        if self.printed.endswith('%'):
+            return float(Fraction(self.printed[:-1]) / 100)
+        return float(Fraction(self.printed))
+
+    @property
+    def half_unit(self):
+        """Half a unit in the last printed digit: how exactly the post gives its number."""
+        digits = self.printed.rstrip('%').partition('.')[2]
+        scale = 100 if self.printed.endswith('%') else 1
+        return 0.0 if '/' in self.printed else 0.5 * 10.0 ** -len(digits) / scale
+
+
+@dataclass(frozen=True)
+class Spread:
+    """A metric over several seeds."""
+
+    values: tuple
+
+    @property
+    def mean(self):
+        return statistics.fmean(self.values)
+
+    @property
+    def sd(self):
+        return statistics.stdev(self.values) if len(self.values) > 1 else 0.0
+
+    def __str__(self):
+        return (f'{self.mean:.4g} ± {self.sd:.2g} (min {min(self.values):.4g}, '
+                f'max {max(self.values):.4g}; {len(self.values)} seeds)')
 
 
 @dataclass(frozen=True)
 class Target:
-    """One published number and how closely the reproduced metric must meet it.
+    """One number to meet: a post's (*quote*) or a claim's (*label* is the claim).
 
-    ``kind`` is ``'close'`` (|value - blog| <= tolerance), ``'at_least'`` or
-    ``'at_most'`` (the value against ``bound``, with the blog value for show).
+    ``kind`` is ``'close'`` (|value - the post's number| <= tolerance) or
+    ``'at_least'`` / ``'at_most'`` (against ``bound``); *basis* says where the
+    criterion comes from.  *against* names another metric of the same run
+    that the value must be close to (an independent computation).
     """
 
     label: str
     metric: str
-    blog: float
     kind: str = 'close'
-    tolerance: float = 0.0
-    bound: float = None
+    quote: Quote = None
+    tolerance: object = 0.0
+    bound: object = None
+    against: str = None
+    seeded: bool = False
+    basis: str = ''
 
-    def passes(self, value):
-        if value is None:
+    @property
+    def blog(self):
+        return None if self.quote is None else self.quote.value
+
+    def reference(self, metrics):
+        """The value a 'close' target must meet: the post's, or the *against* metric."""
+        return metrics.get(self.against) if self.against else self.blog
+
+    def resolved(self, spread):
+        """(tolerance, bound) with ``SPREAD`` replaced by numbers from *spread*."""
+        tolerance, bound = self.tolerance, self.bound
+        if SPREAD in (tolerance, bound) and spread is None:
+            return None, None
+        if tolerance == SPREAD:
+            tolerance = max(SPREAD_SDS * spread.sd, self.quote.half_unit if self.quote else 0)
+        if bound == SPREAD:
+            sign = -1 if self.kind == 'at_least' else 1
+            bound = spread.mean + sign * SPREAD_SDS * spread.sd
+        return tolerance, bound
+
+    def passes(self, value, metrics, spread=None):
+        tolerance, bound = self.resolved(spread)
+        if value is None or (tolerance is None and bound is None):
             return False
         if self.kind == 'close':
-            return abs(value - self.blog) <= self.tolerance
+            reference = self.reference(metrics)
+            return reference is not None and abs(value - reference) <= tolerance
         if self.kind == 'at_least':
-            return value >= self.bound
+            return value >= bound
         if self.kind == 'at_most':
-            return value <= self.bound
+            return value <= bound
         raise ValueError(f'unknown target kind {self.kind!r}')
 
-    def criterion(self):
+    def criterion(self, spread=None):
+        tolerance, bound = self.resolved(spread)
+        if tolerance is None and bound is None:
+            return 'needs the seed spread (netlib reproduce --seeds 5)'
         if self.kind == 'close':
-            return 'exact' if self.tolerance == 0 else f'± {self.tolerance:g}'
-        return {'at_least': '≥ ', 'at_most': '≤ '}[self.kind] + f'{self.bound:g}'
+            around = f'`{self.against}`' if self.against else 'the post'
+            return f'= {around}' if tolerance == 0 else f'{around} ± {tolerance:.2g}'
+        return {'at_least': '≥ ', 'at_most': '≤ '}[self.kind] + f'{bound:.4g}'
 
 
 @dataclass(frozen=True)
@@ -45,3 +144,7 @@ class Experiment:
     args: tuple = ()
     plots: tuple = ()
     source: str = ''
+
+    @property
+    def seeded(self):
+        return any(target.seeded for target in self.targets)

@@ -39,3 +39,17 @@ def data_dir():
             pytest.fail(f'MNIST and the book weights are missing from {root}')
         pytest.skip(f'MNIST or the book weights not found in {root}')
     return root
+
+
+def registry_misses(name, metrics):
+    """The targets of experiment *name* with a fixed criterion that *metrics* miss.
+
+    Small test runs are held to the registry's own criteria; a bound taken
+    from the seed spread belongs to the full-size run only and is skipped.
+    """
+    from experiments.registry import EXPERIMENTS
+    from experiments.targets import SPREAD
+    experiment = next(e for e in EXPERIMENTS if e.name == name)
+    return [f'{target.label}: {metrics.get(target.metric)!r} vs {target.criterion()}'
+            for target in experiment.targets if SPREAD not in (target.tolerance, target.bound)
+            if not target.passes(metrics.get(target.metric), metrics)]

@@ -121,8 +121,8 @@ def test_reproduce_exits_1_and_names_a_missed_target(tmp_path, monkeypatch, caps
     from experiments import report, reproduce
     from experiments.targets import Experiment, Target
     impossible = Experiment(name='steps_regression', module='experiments.steps_regression',
-                            targets=(Target('loss below zero', 'loss', blog=-1.0,
-                                            kind='at_most', bound=-1.0),))
+                            targets=(Target('loss below zero', 'loss', kind='at_most',
+                                            bound=-1.0, basis='impossible'),))
     monkeypatch.setattr(report, 'EXPERIMENTS', (impossible,))
     monkeypatch.setattr(reproduce, 'EXPERIMENTS', (impossible,))
     with pytest.raises(SystemExit) as exit_info:
@@ -139,8 +139,8 @@ def test_report_rewrites_the_table_without_running(tmp_path, monkeypatch):
     (tmp_path / 'steps_regression_blog' / 'metrics.json').write_text('{"loss": 19.60489845275879}')
     report.report(tmp_path)
     table = Path(tmp_path / 'README.md').read_text()
-    assert '| `steps_regression_blog` | STEP 4 loss as printed in the post | 19.60489845275879 ' \
-           '| 19.60489845275879 | exact | pass |' in table
+    assert '`損失関数:variable(19.60489845275879)` | 19.60489845275879 | 19.60489845275879 ' \
+           '| = the post |  | pass |' in table
     assert 'not run or failed' in table  # the others have no output here
 
 

@@ -12,9 +12,9 @@ def test_reproduce_writes_the_table(run, tmp_path):
                  '--only', 'steps_regression', '--results', tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     table = (tmp_path / 'README.md').read_text()
-    assert '| `steps_regression_blog` | STEP 4 loss as printed in the post | 19.60489845275879 ' \
-           '| 19.60489845275879 | exact | pass |' in table
-    assert '9.60805892944336' in table
+    assert '`損失関数:variable(19.60489845275879)` | 19.60489845275879 | 19.60489845275879 ' \
+           '| = the post |  | pass |' in table
+    assert '| 9.60805892944336 | `numpy_loss` ± 1e-06 |' in table
     assert (tmp_path / 'steps_regression' / 'loss.png').exists()
     assert '3/3 targets met' in result.stdout
 
