@@ -15,7 +15,7 @@ setup(
     install_requires=[
         'chainer==7.8.1',
         'numpy>=1.21,<2',
-        'matplotlib',
+        'matplotlib>=3.8',  # Figure.get_suptitle / get_supxlabel: netlib.figure_check
         # netlib.compiled: the element-wise passes compiled (pooling, optimizer updates).
         'numba>=0.59,<0.62',
         # chainer imports pkg_resources and numpy.distutils at import time;

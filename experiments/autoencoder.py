@@ -106,8 +106,9 @@ def measure(model, x_train, x_test, device):
 def plot_against_baseline(path, log, baseline, code):
     """Train and test MSE per epoch beside the MSE of answering with the mean image."""
     epochs = [record['epoch'] for record in log]
-    curves = {f'autoencoder, {images} images': (epochs, [record[key] for record in log])
-              for key, images in (('main/loss', 'training'), ('validation/main/loss', 'test'))}
+    curves = {f'autoencoder, {images}': (epochs, [record[key] for record in log])
+              for key, images in (('main/loss', 'training images (epoch mean)'),
+                                  ('validation/main/loss', 'test images (after the epoch)'))}
     curves['mean training image, test images'] = (epochs, [baseline] * len(epochs))
     plots.plot_curves(path, curves, title=f'Autoencoder ({code}-number code) against the '
                                           'mean-image guess',

@@ -85,7 +85,9 @@ def main(argv=None):
         print(f'{name}: predicted {predict(model.predictor, x).tolist()}, accuracy '
               f'{result["accuracy"]:.2f}, final loss {result["loss"]:.4g}')
     plots.plot_log(run.path('xor_loss.png'), manager.log, ['linear/loss', 'mlp/loss'],
-                   f'XOR: training loss ({args.optimizer})', 'softmax cross-entropy')
+                   f'XOR: training loss ({args.optimizer})', 'softmax cross-entropy',
+                   labels={'linear': 'one Linear(2, 2)',
+                           'mlp': f'2-{args.unit}-2 MLP ({args.activation})'})
     u = np.linspace(-6, 6, 601)  # the perceptrons' step next to the sigmoid that replaces it
     plots.plot_curves(run.path('activations.png'),
                       {'step: 1 if u >= 0 else 0': (u, (u >= 0).astype(float)),

@@ -38,7 +38,8 @@ MNIST_LR = {'SGD': 0.01, 'MomentumSGD': 0.01, 'AdaGrad': 0.01, 'Adam': 0.001}
 BOOK_NAMES = {'MomentumSGD': 'Momentum'}  # the others are the book's names already
 UNITS = (784, 100, 100, 100, 100, 10)
 LOG_EVERY = 100  # iterations, as the book prints
-LOSS_WINDOW = 20  # minibatch losses averaged in a table entry
+LOSS_WINDOW = 20  # minibatch losses averaged in a table entry and a point of the plot
+CONTOUR_LEVELS = (0.25, 0.5, 1, 2, 4, 8)  # values of f; doubling, so the minimum shows
 
 
 def main(argv=None):
@@ -97,15 +98,26 @@ def main(argv=None):
     for row, step in enumerate(at):
         print(f'{step:9d}' + ''.join(f'{values[row]:12.4f}' for values in table.values()))
     plot_paths(run.path('paths.png'), paths)
+    # The plot shows the table's numbers at every iteration: the mean of the last
+    # LOSS_WINDOW minibatch losses (fewer at the start), so it starts at the untrained loss.
     plots.plot_curves(run.path('mnist_loss.png'),
-                      {name: (np.arange(len(curve)), plots.smooth_curve(curve))
+                      {name: (np.arange(len(curve)), plots.smooth_curve(curve, LOSS_WINDOW))
                        for name, curve in losses.items()},
-                      title='MNIST, 784-100x4-10 ReLU net: training loss',
-                      xlabel='iteration', ylabel='softmax cross-entropy (smoothed)')
+                      title='MNIST, 784-100x4-10 ReLU net: training loss\n(each point: the mean '
+                            f'of the last {LOSS_WINDOW} minibatch losses, as in the table)',
+                      xlabel='iteration', ylabel='softmax cross-entropy')
     return run.save_metrics({
         'path_end': {BOOK_NAMES.get(name, name): end[-1].tolist() for name, end in paths.items()},
         'checkpoints': at, 'loss_table': table,
-        **{f'final_loss_{name}': values[-1] for name, values in table.items()}})
+        **{f'final_loss_{name}': values[-1] for name, values in table.items()},
+        'sgd_minus_highest_other_final_loss': sgd_margin(table)})
+
+
+def sgd_margin(table):
+    """SGD's final loss minus the highest of the others' (> 0: SGD ends last, as in the book)."""
+    finals = {name: values[-1] for name, values in table.items()}
+    others = [loss for name, loss in finals.items() if name != 'SGD']
+    return finals['SGD'] - max(others) if 'SGD' in finals and others else None
 
 
 def bowl(x, y):
@@ -135,19 +147,21 @@ def path_title(class_name):
 
 
 def plot_paths(path, paths):
-    """The book's 2x2 figure: each path over the contour lines of f."""
-    x, y = np.meshgrid(np.arange(-10, 10, 0.01), np.arange(-5, 5, 0.01))
-    z = bowl(x, y)
-    z[z > 7] = 0  # the book's trick: fewer, simpler contour lines
-    figure, axes = plt.subplots(2, 2, figsize=(10, 8))
+    """The book's 2x2 figure: each path over the contour lines of f, on one range that
+    holds every path and the minimum (the book's -10..10 square leaves them a thin band)."""
+    points = np.concatenate([*paths.values(), [[0.0, 0.0]]])
+    low, high = np.floor(points.min(axis=0)) - 1, np.ceil(points.max(axis=0)) + 1
+    x, y = np.meshgrid(np.linspace(low[0], high[0], 400), np.linspace(low[1], high[1], 200))
+    figure, axes = plt.subplots(2, 2, figsize=(10, 6.5), layout='constrained')
     for axis, (name, points) in zip(axes.flat, paths.items()):
-        axis.contour(x, y, z)
+        axis.contour(x, y, bowl(x, y), levels=CONTOUR_LEVELS, linewidths=0.8)
         axis.plot(*points.T, 'o-', color='red', markersize=4, label=f'{PATH_STEPS} steps')
         axis.plot(0, 0, '+', color='black', markersize=12, label='minimum (0, 0)')
-        axis.set(xlim=(-10, 10), ylim=(-10, 10), xlabel='x', ylabel='y', title=path_title(name))
+        axis.set(xlim=(low[0], high[0]), ylim=(low[1], high[1]), aspect='equal',
+                 xlabel='x', ylabel='y', title=path_title(name))
         axis.legend(loc='lower right', fontsize=8)
-    figure.suptitle('Paths down f(x, y) = x²/20 + y² from (-7, 2)')
-    figure.tight_layout()
+    figure.suptitle('Paths down f(x, y) = x²/20 + y² from (-7, 2); contours at f = '
+                    + ', '.join(f'{level:g}' for level in CONTOUR_LEVELS))
     plots.save_figure(figure, path)
 
 

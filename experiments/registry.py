@@ -107,7 +107,7 @@ EXPERIMENTS = (
         name='vanishing_gradient',
         module='experiments.vanishing_gradient',
         source=f'{UDACITY}: 勾配消失問題',
-        plots=('derivatives.png', 'gradient_norms.png', 'loss.png'),
+        plots=('derivatives.png', 'gradient_norms.png', 'loss.png', 'accuracy.png'),
         targets=(
             Target("max of sigmoid' by autograd", 'sigmoid_derivative_max',
                    quote=Quote(UDACITY, 'シグモイド関数微分を行うと下の図のように、最大で1/4'
@@ -133,7 +133,7 @@ EXPERIMENTS = (
         module='experiments.weight_init',
         source=f'{DLFS}, ch06/weight_init_activation_histogram.py and '
                'ch06/weight_init_compare.py (figure 6-15)',
-        plots=('activations_sigmoid.png', 'activations_relu.png', 'loss.png'),
+        plots=('activations_sigmoid.png', 'activations_relu.png', 'loss.png', 'accuracy.png'),
         targets=(
             Target('With weights of std 0.01 a 5-layer ReLU net barely learns in 2000 '
                    'iterations', 'std001_final_loss', kind='at_least', bound=2.0, seeded=True,

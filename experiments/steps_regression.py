@@ -30,7 +30,7 @@ import chainer.functions as F
 import chainer.links as L
 import numpy as np
 
-from netlib import cli, flags, optimizers, steps
+from netlib import cli, flags, optimizers, plots, steps
 from netlib.device import to_numpy
 from netlib.errors import UsageError
 from netlib.networks import MLP
@@ -168,7 +168,8 @@ def train(model, args, run):
     manager = run.manager({'main': optimizer}, (args.epoch, 'epoch'),
                           log_every=(max(1, args.epoch // 1000), 'epoch'),
                           print_every=(max(1, args.epoch // 10), 'epoch'),
-                          plot=f'case-k 3-2-1 net ({args.optimizer})')
+                          plot=plots.LogPlot(f'case-k 3-2-1 net ({args.optimizer})',
+                                             loss='mean squared error'))
     for _ in manager:
         loss = steps.loss(model(x), t)
         steps.update(optimizer, loss)

@@ -72,7 +72,9 @@ def main(argv=None):
     manager = run.manager(trainers, (args.iteration, 'iteration'),
                           log_every=(max(1, args.iteration // 10), 'iteration'),
                           columns=[f'{name}/loss' for name in models],
-                          plot=f'{args.hidden_layers} hidden layers of {args.unit}',
+                          plot=plots.LogPlot(f'{args.hidden_layers} hidden layers of {args.unit}',
+                                             labels={name: f'{name} ({init})'
+                                                     for name, init in inits.items()}),
                           extra_extensions=[streams, history])
     for _ in manager:
         for name, model in models.items():

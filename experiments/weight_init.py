@@ -65,10 +65,11 @@ def main(argv=None):
           f'{args.optimizer}, {args.iteration} iterations of {args.batchsize} on {len(x)} images')
 
     # 3: training, logged 10 times (the points of loss.png)
+    plot = plots.LogPlot(f'MNIST, {args.hidden_layers + 1}-layer {args.activation} net',
+                         labels={name: INITIALIZERS[name][0] for name in TRAINED})
     manager = run.manager(trainers, (args.iteration, 'iteration'),
                           log_every=(max(1, args.iteration // 10), 'iteration'),
-                          columns=[f'{name}/loss' for name in models],
-                          plot=f'MNIST, {args.hidden_layers + 1}-layer {args.activation} net',
+                          columns=[f'{name}/loss' for name in models], plot=plot,
                           extra_extensions=[streams])
     for _ in manager:
         for name, model in models.items():

@@ -1,4 +1,11 @@
-"""Plots a person can read: title, axis labels, legend, log scale where it helps."""
+"""Plots a person can read: title, axis labels, legend, log scale where it helps.
+
+Every figure is saved by :func:`save_figure`, which first checks it
+(:func:`check_figure`): a figure without a title, an axis label or a needed
+legend, or with a curve outside its axes, is an error, not a file.
+"""
+
+import typing
 
 import matplotlib
 import numpy as np
@@ -10,11 +17,13 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 from chainer import training  # noqa: E402
 
 from netlib.files import atomic_path  # noqa: E402
+from netlib.figure_check import check_figure  # noqa: E402
 
 # Above this ratio between the largest and smallest value a linear axis hides
 # everything but the first few points.
 LOG_SCALE_SPAN = 100.0
-SHORT_RUN = 30
+SHORT_RUN = 30  # points up to which each is drawn as a marker too
+EDGE_MARKERS = 20  # at most this many markers for the values an axis cannot show
 
 
 def wants_log_scale(values):
@@ -24,27 +33,86 @@ def wants_log_scale(values):
 
 
 def save_figure(figure, path):
-    """Save *figure* as PNG through a temporary file and close it."""
+    """Check *figure* (:func:`check_figure`), save it as PNG through a temporary file,
+    close it."""
     try:
+        check_figure(figure, path)
         with atomic_path(path) as tmp:
             figure.savefig(tmp, format='png', dpi=100, bbox_inches='tight')
     finally:
         plt.close(figure)
 
 
+def integer_ticks(axis):
+    """Ticks at whole numbers only (epochs, iterations).
+
+    ``min_n_ticks=1``: matplotlib's default asks for two whole numbers in view
+    and otherwise falls back to 0.945, 0.96, ... around a one-epoch run's point.
+    """
+    axis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+
+
+def _whole_numbers(values):
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values)]
+    return len(values) > 0 and bool(np.all(values == np.round(values)))
+
+
+def draw_series(axes, xs, ys, label, log_scale, **style):
+    """Plot ``(xs, ys)`` as *label*, leaving out the values the y axis cannot show
+    (0 or below on a log axis, inf, nan); returns ``(legend text, xs, colour,
+    at_bottom)`` for each kind left out, which :func:`mark_undrawable` marks once
+    the axis limits are known."""
+    xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+    kinds = {'= 0 exactly, below this log axis': (log_scale & (ys == 0), True),
+             '< 0, below this log axis': (log_scale & (ys < 0), True),
+             'not finite (inf or nan)': (~np.isfinite(ys), False)}
+    hidden = np.logical_or.reduce([where for where, _ in kinds.values()])
+    if not hidden.all():
+        # A gap, not a line across the values left out.
+        line, = axes.plot(xs, np.where(hidden, np.nan, ys), label=label, **style)
+        color = line.get_color()
+    else:  # nothing to draw: take the colour the line would have had (no public way)
+        color = axes._get_lines.get_next_color()
+    return [(f'{label} {kind}', xs[where], color, at_bottom)
+            for kind, (where, at_bottom) in kinds.items() if where.any()]
+
+
+def mark_undrawable(axes, undrawable):
+    """A marker on the axis edge for each value :func:`draw_series` left out: at the
+    bottom for 0 and below, at the top for inf and nan."""
+    if not undrawable:
+        return
+    bottom, top = axes.get_ylim()
+    for label, xs, color, at_bottom in undrawable:
+        axes.plot(xs, np.full(len(xs), bottom if at_bottom else top), linestyle='none',
+                  marker='v' if at_bottom else '^', color=color, clip_on=False,
+                  markevery=max(1, len(xs) // EDGE_MARKERS),
+                  label=label)
+    axes.set_ylim(bottom, top)  # the markers sit on the edge: keep it where it was
+
+
 def plot_curves(path, curves, title, xlabel, ylabel, log_scale=None):
-    """One line per ``label -> (xs, ys)`` in *curves*; log y when it spans decades."""
+    """One line per ``label -> (xs, ys)`` in *curves*; log y when it spans decades.
+
+    A value the axis cannot show (a loss of exactly 0 on the log axis, inf or
+    nan) is marked on the axis edge, with a legend entry saying so, instead of
+    the curve silently ending.
+    """
     figure, axes = plt.subplots(figsize=(6.4, 4.2))
-    all_values = []
-    for label, (xs, ys) in curves.items():
-        # A run of a few epochs is a few points: show them, not only the lines.
-        axes.plot(xs, ys, label=label, marker='o' if len(xs) <= SHORT_RUN else None)
-        all_values.extend(ys)
-    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    all_values = [y for _, ys in curves.values() for y in ys]
     if log_scale is None:
         log_scale = wants_log_scale(all_values)
     if log_scale:
         axes.set_yscale('log')
+    undrawable = []
+    for label, (xs, ys) in curves.items():
+        # A run of a few epochs is a few points: show them, not only the lines.
+        undrawable += draw_series(axes, xs, ys, label, log_scale,
+                                  marker='o' if len(xs) <= SHORT_RUN else None)
+    mark_undrawable(axes, undrawable)
+    if _whole_numbers([x for xs, _ in curves.values() for x in xs]):
+        integer_ticks(axes.xaxis)
     axes.set_title(title)
     axes.set_xlabel(xlabel)
     axes.set_ylabel(ylabel + (' (log scale)' if log_scale else ''))
@@ -60,16 +128,46 @@ KEY_LABELS = {
     'main/accuracy': 'train accuracy',
     'validation/main/accuracy': 'test accuracy',
 }
+# The y label of a loss plot, by the name of the model's loss function.
+LOSS_NAMES = {'softmax_cross_entropy': 'softmax cross-entropy',
+              'mean_squared_error': 'mean squared error'}
 
 
-def plot_log(path, log, keys, title, ylabel, x_key='epoch'):
-    """Curves of *keys* (e.g. ``main/loss``) from a LogReport-shaped *log*."""
+def legend_label(key, labels=None):
+    """Readable legend text for a reported *key*: *labels*' text for the key or its
+    observer (``{'he': 'He init'}``), else ``train loss`` for ``main/loss`` and the
+    like, else the observer's name (``relu`` for ``relu/loss``)."""
+    labels = labels or {}
+    observer, _, name = key.rpartition('/')
+    if key in labels or observer in labels:
+        return labels.get(key) or labels[observer]
+    if key in KEY_LABELS:
+        return KEY_LABELS[key]
+    return observer if observer and name in ('loss', 'accuracy') else key.replace('_', ' ')
+
+
+def plot_log(path, log, keys, title, ylabel, x_key='epoch', labels=None):
+    """Curves of *keys* (e.g. ``main/loss``) from a LogReport-shaped *log*; *labels*
+    as in :func:`legend_label`."""
     curves = {}
     for key in keys:
         records = [record for record in log if key in record]
-        curves[KEY_LABELS.get(key, key)] = ([r[x_key] for r in records],
-                                            [r[key] for r in records])
+        curves[legend_label(key, labels)] = ([r[x_key] for r in records],
+                                             [r[key] for r in records])
     plot_curves(path, curves, title, x_key, ylabel)
+
+
+class LogPlot(typing.NamedTuple):
+    """``plot=`` of ``run.fit`` and ``run.manager`` when a title is not all it needs.
+
+    *labels* as in :func:`legend_label` (e.g. a note that training numbers
+    are measured with dropout on); *loss* names the loss for the y axis where
+    the model has no ``lossfun`` to name it (a hand-written loop).
+    """
+
+    title: str
+    labels: dict = None
+    loss: str = None
 
 
 class PlotLog(training.Extension):
@@ -78,12 +176,14 @@ class PlotLog(training.Extension):
     Used instead of ``PlotReport``, which writes its PNG in place (a kill
     mid-write leaves a broken file) and draws no title or axis label.  Every
     reported key ending in ``loss`` goes in one plot, ``accuracy`` in the other.
+    *plot* is a title or a :class:`LogPlot`.
     """
 
     priority = training.PRIORITY_READER
 
-    def __init__(self, title, x_key='epoch'):
-        self.title, self.x_key = title, x_key
+    def __init__(self, plot, x_key='epoch'):
+        self.plot = plot if isinstance(plot, LogPlot) else LogPlot(plot)
+        self.x_key = x_key
         self.trainer, self.drawn = None, 0
 
     def initialize(self, trainer):
@@ -99,9 +199,24 @@ class PlotLog(training.Extension):
         self.drawn = len(log)
         for quantity in ('loss', 'accuracy'):
             keys = sorted({key for record in log for key in record if key.endswith(quantity)})
-            if keys:
-                plot_log(f'{trainer.out}/{quantity}.png', log, keys, x_key=self.x_key,
-                         title=f'{self.title}: {quantity}', ylabel=quantity)
+            if not keys:
+                continue
+            # Without a test set every curve is a training curve: the title says so once.
+            what = quantity if any('validation/' in key for key in keys) \
+                else f'training {quantity}'
+            ylabel = (self.plot.loss or _loss_name(trainer) if quantity == 'loss'
+                      else 'accuracy (fraction correct)')
+            plot_log(f'{trainer.out}/{quantity}.png', log, keys, x_key=self.x_key,
+                     title=f'{self.plot.title}: {what}', ylabel=ylabel,
+                     labels=self.plot.labels)
+
+
+def _loss_name(trainer):
+    """``softmax cross-entropy`` when every trained model says so by its lossfun."""
+    functions = {getattr(getattr(optimizer.target, 'lossfun', None), '__name__', None)
+                 for optimizer in trainer.updater.get_all_optimizers().values()}
+    name = functions.pop() if len(functions) == 1 else None
+    return LOSS_NAMES.get(name, 'loss')
 
 
 def plot_panels(path, panels, title, xlabel, ylabel, columns=None, log_scale=False,
@@ -110,29 +225,43 @@ def plot_panels(path, panels, title, xlabel, ylabel, columns=None, log_scale=Fal
 
     The panels share the x axis and, unless *sharey* is False, the y axis, so
     their curves compare at a glance; the legend is drawn once, below, since
-    every panel has the same labels.
+    every panel has the same labels.  Values a log axis cannot show are
+    marked on its edge, as in :func:`plot_curves`.
     """
     columns = columns or len(panels)
     rows = -(-len(panels) // columns)
     figure, grid = plt.subplots(rows, columns, figsize=(3.2 * columns, 2.6 * rows + 0.6),
-                                      sharex=True, sharey=sharey, squeeze=False)
+                                sharex=True, sharey=sharey, squeeze=False)
+    legend = {}  # label -> handle, over all panels
     for axes, (panel_title, curves) in zip(grid.flat, panels.items()):
+        # (a dead net's all-zero curve alone gets no log axis: it has nothing to show there)
+        panel_log = log_scale and any(y > 0 for _, ys in curves.values() for y in ys
+                                      if y is not None)
+        if panel_log:
+            axes.set_yscale('log')
+        undrawable = []
         for label, (xs, ys) in curves.items():
-            axes.plot(xs, ys, label=label)
-        axes.set_title(panel_title, fontsize=10)
-        axes.grid(True, alpha=0.3)
-        if log_scale and any(y > 0 for _, ys in curves.values() for y in ys if y is not None):
-            axes.set_yscale('log')  # (a dead net's all-zero curve has no log scale)
+            undrawable += draw_series(axes, xs, ys, label, panel_log, markersize=3,
+                                      marker='o' if len(xs) <= SHORT_RUN else None)
         if ylim:
             axes.set_ylim(*ylim)
-    for axes in grid.flat[len(panels):]:
-        axes.set_visible(False)
-    for axes in grid[-1]:
-        axes.set_xlabel(xlabel)
-    for axes in grid[:, 0]:
-        axes.set_ylabel(ylabel + (' (log scale)' if log_scale else ''))
-    handles, labels = grid.flat[0].get_legend_handles_labels()
-    figure.legend(handles, labels, loc='lower center', ncol=len(labels),
+        mark_undrawable(axes, undrawable)
+        if _whole_numbers([x for xs, _ in curves.values() for x in xs]):
+            integer_ticks(axes.xaxis)
+        axes.set_title(panel_title, fontsize=10)
+        axes.grid(True, alpha=0.3)
+        for handle, label in zip(*axes.get_legend_handles_labels()):
+            legend.setdefault(label, handle)
+    for number, axes in enumerate(grid.flat):
+        if number >= len(panels):
+            axes.set_visible(False)
+        elif number + columns >= len(panels):  # the lowest panel of its column
+            axes.set_xlabel(xlabel)
+            axes.xaxis.set_tick_params(labelbottom=True)
+        if number < len(panels) and (number % columns == 0 or not sharey):
+            axes.set_ylabel(ylabel + (' (log scale)' if log_scale else ''))
+    figure.legend(legend.values(), legend.keys(), loc='lower center',
+                  ncol=min(len(legend), 4),
                   bbox_to_anchor=(0.5, -0.04 if rows > 1 else -0.1))
     figure.suptitle(title)
     figure.tight_layout()
@@ -161,16 +290,18 @@ def plot_histogram_grid(path, rows, title, xlabel, column_label, bins=30, value_
     save_figure(figure, path)
 
 
-def smooth_curve(values, width=11):
-    """The book's ``smooth_curve`` ("Deep Learning from Scratch", common/util.py): a
-    *width*-point Kaiser window, the ends mirrored, as long as *values*."""
-    values, half = np.asarray(values), width // 2
-    if len(values) < width:
-        return values
-    padded = np.r_[values[width - 1:0:-1], values, values[-1:-width:-1]]
-    window = np.kaiser(width, 2)
-    smoothed = np.convolve(padded, window / window.sum(), mode='valid')
-    return smoothed[half:len(smoothed) - half]
+def smooth_curve(values, window=20):
+    """The mean of the last *window* values at each point (fewer at the start), as long
+    as *values*.
+
+    Trailing, so the first point is the first value: the book's ``smooth_curve``
+    (a Kaiser window with mirrored ends) pulls the first points of a falling
+    loss towards later, lower values (2.47 where the untrained net has 2.62).
+    """
+    sums = np.cumsum(np.r_[0.0, np.asarray(values, dtype=float)])
+    ends = np.arange(1, len(values) + 1)
+    starts = np.maximum(0, ends - window)
+    return (sums[ends] - sums[starts]) / (ends - starts)
 
 
 def image_grid(path, images, title, columns, titles=None, row_labels=None, cmap='gray'):
