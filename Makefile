@@ -4,11 +4,13 @@
 # `make test PY_VERSION=3.13` (pyenv's newest 3.13) use .venv-3.13, so each
 # Python keeps its own virtualenv.
 ifdef PY_VERSION
-PYTHON := $(shell PYENV_VERSION=$$(pyenv latest $(PY_VERSION)) pyenv which python$(PY_VERSION))
+PYTHON := $(shell PYENV_VERSION=$$(pyenv latest $(PY_VERSION) 2>/dev/null) pyenv which python$(PY_VERSION) 2>/dev/null)
 $(if $(PYTHON),,$(error pyenv has no Python $(PY_VERSION): see pyenv versions))
 endif
 ifdef PYTHON
-VENV := .venv-$(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+PY_TAG := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+$(if $(PY_TAG),,$(error $(PYTHON) does not run: give its path, or PY_VERSION=3.13 for pyenv's))
+VENV := .venv-$(PY_TAG)
 else
 PYTHON := python3
 VENV := .venv
