@@ -6,6 +6,7 @@ initial weight scale?  Relu nets without and with batch norm, from weight stds 1
 
 import functools
 
+import netlib.compat  # noqa: F401  (first: chainer 7.8.1 on NumPy 2)
 import chainer
 import numpy as np
 from chainer import initializers

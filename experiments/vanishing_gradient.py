@@ -4,6 +4,7 @@ then one deep MLP per activation trained side by side, each layer's gradient mea
     netlib run vanishing_gradient --activation sigmoid,relu --iteration 500
 """
 
+import netlib.compat  # noqa: F401  (first: chainer 7.8.1 on NumPy 2)
 import chainer
 import chainer.functions as F
 import numpy as np

@@ -1,9 +1,11 @@
 """netlib.compat on the running interpreter: each patch runs exactly when its
 condition holds, and each patched chainer function gives NumPy's numbers."""
 
+import ast
 import importlib.metadata
 import subprocess
 import sys
+from pathlib import Path
 
 import chainer
 import chainer.functions as F
@@ -12,6 +14,7 @@ import pytest
 
 from netlib import compat
 
+ROOT = Path(__file__).resolve().parents[1]
 NUMPY = tuple(int(part) for part in np.__version__.split('.')[:2])
 
 
@@ -57,6 +60,30 @@ def test_import_chainer_alone_after_compat():
         capture_output=True, text=True, timeout=120)
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip() == '7.8.1'
+
+
+def _first_import(tree, package):
+    """Line of the first top-level import of ``package`` or its modules, else None."""
+    for node in tree.body:
+        names = ([alias.name for alias in node.names] if isinstance(node, ast.Import) else
+                 [node.module or ''] if isinstance(node, ast.ImportFrom) else [])
+        if any(name.split('.')[0] == package for name in names):
+            return node.lineno
+    return None
+
+
+def test_entry_points_import_netlib_before_chainer():
+    """A script run as a file (python experiments/NAME.py) gets no package __init__ first."""
+    scripts = [*ROOT.glob('experiments/*.py'), *ROOT.glob('bench/*.py'), ROOT / 'tests/conftest.py']
+    late = []
+    for path in scripts:
+        tree = ast.parse(path.read_text(encoding='utf-8'))
+        chainer_line = _first_import(tree, 'chainer')
+        netlib_line = min(filter(None, [_first_import(tree, 'netlib'),
+                                        _first_import(tree, 'experiments')]), default=None)
+        if chainer_line and not (netlib_line and netlib_line < chainer_line):
+            late.append(path.relative_to(ROOT).as_posix())
+    assert late == []
 
 
 def test_resize_images_is_bilinear():
