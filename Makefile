@@ -41,9 +41,11 @@ test: install
 	$(PY) -m pytest -q tests
 
 # PyTorch 2.13 needs setuptools >= 77, which breaks chainer: its own virtualenv.
+# It stays on python3 whatever PYTHON netlib uses: the PyTorch CPU build on
+# this machine's disk is for Python 3.11, and other builds bring GBs of CUDA.
 TORCH_VENV := bench/.venv-torch
 $(TORCH_VENV)/.installed:
-	test -x $(TORCH_VENV)/bin/python || $(PYTHON) -m venv $(TORCH_VENV)
+	test -x $(TORCH_VENV)/bin/python || python3 -m venv $(TORCH_VENV)
 	$(TORCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check torch==2.13.0 numpy
 	touch $@
 
