@@ -1,9 +1,22 @@
 # `make reproduce` and `make test` do all set-up themselves on a fresh machine
-# (Python 3.11 and pip): they create .venv and install netlib into it.
-PYTHON ?= python3
+# (Python and pip): they create a virtualenv and install netlib into it.
+# Plain `make test` uses python3 in .venv; `make test PYTHON=python3.13` or
+# `make test PY_VERSION=3.13` (pyenv's newest 3.13) use .venv-3.13, so each
+# Python keeps its own virtualenv.
+ifdef PY_VERSION
+PYTHON := $(shell PYENV_VERSION=$$(pyenv latest $(PY_VERSION) 2>/dev/null) pyenv which python$(PY_VERSION) 2>/dev/null)
+$(if $(PYTHON),,$(error pyenv has no Python $(PY_VERSION): see pyenv versions))
+endif
+ifdef PYTHON
+PY_TAG := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+$(if $(PY_TAG),,$(error $(PYTHON) does not run: give its path, or PY_VERSION=3.13 for pyenv's))
+VENV := .venv-$(PY_TAG)
+else
+PYTHON := python3
 VENV := .venv
+endif
 PY := $(VENV)/bin/python
-# chainer 7.8.1 is an sdist; its isolated build needs setuptools<74 too.
+# chainer 7.8.1 is an sdist: its isolated build reads the constraints too.
 PIP_INSTALL := PIP_CONSTRAINT=constraints.txt $(PY) -m pip install --quiet --disable-pip-version-check
 
 # The data folder (MNIST, the book's weights) when the shared one is beside the clone.
@@ -15,7 +28,7 @@ endif
 
 $(VENV)/.installed: setup.py constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP_INSTALL) 'setuptools<74' wheel
+	$(PIP_INSTALL) setuptools wheel
 	$(PIP_INSTALL) -e '.[test]'
 	touch $@
 
@@ -28,9 +41,11 @@ test: install
 	$(PY) -m pytest -q tests
 
 # PyTorch 2.13 needs setuptools >= 77, which breaks chainer: its own virtualenv.
+# It stays on python3 whatever PYTHON netlib uses: the PyTorch CPU build on
+# this machine's disk is for Python 3.11, and other builds bring GBs of CUDA.
 TORCH_VENV := bench/.venv-torch
 $(TORCH_VENV)/.installed:
-	test -x $(TORCH_VENV)/bin/python || $(PYTHON) -m venv $(TORCH_VENV)
+	test -x $(TORCH_VENV)/bin/python || python3 -m venv $(TORCH_VENV)
 	$(TORCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check torch==2.13.0 numpy
 	touch $@
 

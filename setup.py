@@ -11,16 +11,19 @@ setup(
     long_description_content_type='text/markdown',
     # experiments/ is installed too: `netlib run NAME` and netlib.run() import it.
     packages=find_packages(include=['netlib', 'netlib.*', 'experiments']),
-    python_requires='>=3.9,<3.12',
+    # Chainer 7.8.1 runs on 3.12 and 3.13 with netlib.compat; constraints.txt pins
+    # what was tested on each.
+    python_requires='>=3.9,<3.14',
     install_requires=[
         'chainer==7.8.1',
-        'numpy>=1.21,<2',
+        'numpy>=1.21',
         'matplotlib>=3.8',  # Figure.get_suptitle / get_supxlabel: netlib.figure_check
-        # netlib.compiled: the element-wise passes compiled (pooling, optimizer updates).
+        # netlib.compiled: the element-wise passes compiled (pooling, optimizer updates);
+        # Numba 0.61 is the first for Python 3.13.
         'numba>=0.59,<0.62',
-        # chainer imports pkg_resources and numpy.distutils at import time;
-        # setuptools >= 74 removed what that import needs.
-        'setuptools<74',
+        # chainer.testing (imported by chainer.gradient_check) imports pkg_resources,
+        # which setuptools 82 removed.
+        'setuptools<82',
     ],
     extras_require={
         'gpu': ['cupy-cuda12x<14'],

@@ -25,6 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import netlib.compat  # noqa: F401  (first: chainer 7.8.1 on NumPy 2)
 import chainer
 import numpy as np
 

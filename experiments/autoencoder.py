@@ -7,6 +7,7 @@ image), and the code units that never change (dead units) are counted::
     netlib run autoencoder --epoch 2 --code 16
 """
 
+import netlib.compat  # noqa: F401  (first: chainer 7.8.1 on NumPy 2)
 import chainer
 import chainer.functions as F
 import numpy as np

@@ -10,6 +10,7 @@ after each epoch, at each scale, and after the last epoch by scale::
 
 import functools
 
+import netlib.compat  # noqa: F401  (first: chainer 7.8.1 on NumPy 2)
 import chainer
 import numpy as np
 from chainer import initializers

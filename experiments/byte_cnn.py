@@ -9,6 +9,7 @@ The post's own network: ``--channels 1 --kernel 4 --stride 1 --pool 2
 
 import argparse
 
+import netlib.compat  # noqa: F401  (first: chainer 7.8.1 on NumPy 2)
 import chainer
 
 from experiments.mnist_mlp import final_metrics

@@ -9,6 +9,7 @@ validates on the test set), then ``Test loss`` and ``Test accuracy``::
     netlib run mnist_cnn --train-size 5000 --test-size 1000 --epoch 1
 """
 
+import netlib.compat  # noqa: F401  (first: chainer 7.8.1 on NumPy 2)
 import chainer
 
 from netlib import Classifier, cli, flags, optimizers, plots

@@ -8,6 +8,7 @@ weights, one image at a time as in the post, then in minibatches as the book doe
 
 import time
 
+import netlib.compat  # noqa: F401  (first: chainer 7.8.1 on NumPy 2)
 import chainer
 import chainer.functions as F
 import chainer.links as L

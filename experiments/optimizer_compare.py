@@ -11,6 +11,7 @@ on the same random minibatches, so their curves differ only by the update rule::
 
 import copy
 
+import netlib.compat  # noqa: F401  (first: chainer 7.8.1 on NumPy 2)
 import chainer
 import chainer.functions as F
 import numpy as np

@@ -7,6 +7,7 @@ of a relu net on 300 MNIST images, plain, with dropout, and with weight decay, s
 import argparse
 import functools
 
+import netlib.compat  # noqa: F401  (first: chainer 7.8.1 on NumPy 2)
 import chainer
 from chainer import initializers
 

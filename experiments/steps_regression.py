@@ -25,6 +25,7 @@ The post also printed ``fc.W`` under its bias label; the replay prints the
 real bias.
 """
 
+import netlib.compat  # noqa: F401  (first: chainer 7.8.1 on NumPy 2)
 import chainer
 import chainer.functions as F
 import chainer.links as L

@@ -9,6 +9,7 @@ after training, the loss, the test accuracy::
     netlib run vanishing_gradient --init xavier   # every net from std sqrt(1/n)
 """
 
+import netlib.compat  # noqa: F401  (first: chainer 7.8.1 on NumPy 2)
 import chainer
 import chainer.functions as F
 import numpy as np

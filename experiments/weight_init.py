@@ -4,6 +4,7 @@ the activations of random inputs through untrained layers, then by learning MNIS
     netlib run weight_init --iteration 500 --activation sigmoid
 """
 
+import netlib.compat  # noqa: F401  (first: chainer 7.8.1 on NumPy 2)
 import chainer.links as L
 import numpy as np
 from chainer import initializers

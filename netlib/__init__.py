@@ -11,6 +11,8 @@ From Python or a notebook::
     metrics = netlib.run('mnist_mlp', epoch=1)   # as `netlib run mnist_mlp --epoch 1`
 """
 
+# First: chainer 7.8.1 imports only after netlib.compat on NumPy 2 and Python 3.12+.
+from netlib import compat  # noqa: F401  (isort: skip)
 from netlib.api import run, train
 from netlib.networks import MLP, Classifier, Regressor
 

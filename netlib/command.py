@@ -6,6 +6,7 @@
     netlib run NAME [flags]               # = python -m experiments.NAME [flags]
     netlib reproduce [--only NAME ...]    # = make reproduce (without the set-up)
     netlib report                         # rewrite results/README.md from the outputs
+    netlib doctor [--data-dir DIR]        # versions, BLAS, chainer patches, data found
 """
 
 import argparse
@@ -28,6 +29,10 @@ def parse_args(argv):
     commands.add_parser('reproduce', help='rerun the experiments, check targets (--only NAME)',
                         add_help=False)
     commands.add_parser('report', help='rewrite results/README.md without rerunning')
+    doctor = commands.add_parser('doctor', help='Python, NumPy, Chainer, Numba, CuPy, BLAS, '
+                                                'the chainer patches applied, the data found')
+    doctor.add_argument('--data-dir', help='the data folder to look in (default: '
+                                           '$NETLIB_DATA_DIR, else the per-user cache)')
     args, rest = parser.parse_known_args(argv)
     if args.command == 'reproduce':
         args.flags = rest
@@ -56,6 +61,9 @@ def main(argv=None):
         cli.run_main(module.main, args.flags, prog=f'netlib run {args.name}')
     elif args.command == 'reproduce':
         cli.run_main(reproduce.main, args.flags, prog='netlib reproduce')
+    elif args.command == 'doctor':
+        from netlib import doctor
+        doctor.main(args.data_dir)
     else:
         report.report()
         print(f'wrote {report.RESULTS / "README.md"}')

@@ -5,6 +5,9 @@ from pathlib import Path
 
 import pytest
 
+# Before any test module's `import chainer`: chainer 7.8.1 needs it on NumPy 2.
+import netlib.compat  # noqa: F401
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

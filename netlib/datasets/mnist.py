@@ -16,7 +16,7 @@ from netlib.datasets.fetch import resolve_data_dir
 from netlib.errors import DataError, UsageError
 
 __all__ = ["SHA256", "MIRROR", "resolve_data_dir", "parse_idx", "read_idx_file",
-           "load_mnist", "get_mnist"]
+           "load_mnist", "get_mnist", "missing_files"]
 
 MIRROR = "https://ossci-datasets.s3.amazonaws.com/mnist/"
 
@@ -131,6 +131,12 @@ def get_mnist(data_dir=None, scale=True, shape="flat", train_limit=None, test_li
                    verify=verify)
     return tuple(TupleDataset(*load_mnist(split=split, limit=limit, **options))
                  for split, limit in (("train", train_limit), ("test", test_limit)))
+
+
+def missing_files(data_dir=None):
+    """The MNIST files not in the data folder, as :func:`load_mnist` looks for them."""
+    folder = resolve_data_dir(data_dir)
+    return [name for name in SHA256 if _find(folder, name) is None]
 
 
 def _check_options(split, shape, limit):

@@ -1,0 +1,30 @@
+"""``netlib doctor`` as a user runs it: the versions, the chainer patches, the data."""
+
+import platform
+
+import chainer
+import numpy as np
+
+from netlib import compat
+
+
+def test_doctor_names_the_stack_and_the_patches(run, data_dir):
+    result = run('netlib.command', 'doctor', '--data-dir', data_dir)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for name, version in [('python', platform.python_version()), ('numpy', np.__version__),
+                          ('chainer', chainer.__version__)]:
+        assert f'{name:11} {version}\n' in out
+    assert 'Numba kernels run' in out
+    assert f'{len(compat.APPLIED)} of {len(compat.PATCHES)} chainer patches applied' in out
+    for name in compat.PATCHES:
+        state = 'applied' if name in compat.APPLIED else 'not needed'
+        assert f'  {name:21} {state:10} ' in out
+    assert 'mnist                 found (4 files)' in out
+
+
+def test_doctor_says_what_data_is_missing(run, tmp_path):
+    result = run('netlib.command', 'doctor', '--data-dir', tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert 'missing train-images-idx3-ubyte' in result.stdout
+    assert 'book weights          missing' in result.stdout
