@@ -32,3 +32,17 @@ def test_every_experiment_runs_as_a_file_with_help(module):
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert '--out' in result.stdout and '--device' in result.stdout
+
+
+def test_drift_table_lists_only_the_numbers_that_differ(tmp_path):
+    from experiments import drift
+    for stack, accuracy in (('a', 0.98), ('b', 0.981)):
+        folder = tmp_path / stack / 'mnist_mlp'
+        folder.mkdir(parents=True)
+        (folder / 'metrics.json').write_text(
+            f'{{"test_accuracy": {accuracy}, "seconds_per_epoch": 1.{len(stack)}, '
+            '"curve": [1.0, 2.0]}')
+    lines = drift.table(tmp_path / 'a', tmp_path / 'b')
+    rows = [line for line in lines if '`mnist_mlp`' in line]
+    assert rows == ['| `mnist_mlp` | test_accuracy | 0.98 | 0.981 | 1.0e-03 |']
+    assert '| `steps_regression` | (not in both) | | | |' in lines
