@@ -52,9 +52,8 @@ def main(argv=None):
     run = Run(args)
 
     # 0: load data
-    train = run.device.send(load_mnist(args.data_dir, 'train', limit=args.train_size))
+    x, t = train = run.device.send(load_mnist(args.data_dir, 'train', limit=args.train_size))
     test = run.device.send(load_mnist(args.data_dir, 'test', limit=args.test_size))
-    x, t = train
     run.check_batchsize(len(x))
 
     # 1: settings: name -> (label, net, weight decay rate), each net from the same seed

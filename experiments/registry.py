@@ -1,32 +1,16 @@
-"""Every experiment ``make reproduce`` runs: the posts' printed numbers and the claims it checks.
+"""Every experiment ``make reproduce`` runs, each post's printed number (written here once,
+with the post's line: ``tests/test_registry.py`` finds it in the post) and each claim (its
+label the sentence, its *basis* where the criterion comes from)."""
 
-A post's number is written here once, with the post's line that prints it
-(``tests/test_registry.py`` finds each line in the post).  A claim has no blog
-value: its label is the sentence, its *basis* where the criterion comes from.
-"""
+from experiments.posts import CASE_K, CRESCO, DLFS, PALLOC, UDACITY, UUUM
+from experiments.targets import SPREAD, Experiment, Quote, Target
 
-from experiments.targets import SPREAD, Experiment, Post, Quote, Target
-
-CASE_K = Post('Pythonで学ぶニューラルネットワークとは', 'case-kの備忘録 (case-k)',
-              'case-k-chainer-steps.txt')
-UUUM = Post('ニューラルネットワーク実装入門', 'UUUM攻殻機動隊 (UUUM engineering blog)',
-            'uuum-neural-network-intro.txt')
-CRESCO = Post('PythonをPysonと書いて凄腕エンジニアが苦笑い。',
-              'Cresco engineers blog, ビジネスイノベーションセンター川崎',
-              'cresco-keras-mnist-cnn.txt')
-PALLOC = Post('pythonによる深層学習[CNNフルスクラッチ編]', 'palloc', 'palloc-cnn-scratch.txt')
-UDACITY = Post('Deep Learningの基礎を概観しました@ UdacityのDeep learning nanodegree '
-               'foundation', '世界を目指すIT少年の学習記録', 'udacity-dl-overview.txt')
-
-DLFS = ('Deep Learning from Scratch (ゼロから作るDeep Learning), '
-        'github.com/oreilly-japan/deep-learning-from-scratch')
 ABOVE_SPREAD = 'mean + 3 sd of the seed spread: a regression check'
 WITHIN_SPREAD = '3 sd of the seed spread'
 
 EXPERIMENTS = (
     Experiment(
         name='steps_regression',
-        module='experiments.steps_regression',
         args=('--epoch', '100'),
         source=f'{CASE_K}: the final code block (全体の流れ), run as written',
         plots=('loss.png',),
@@ -39,7 +23,7 @@ EXPERIMENTS = (
         )),
     Experiment(
         name='steps_regression_blog',
-        module='experiments.steps_regression',
+        script='steps_regression',
         args=('--replay-blog',),
         source=f'{CASE_K}: the printed STEP 1-4 outputs',
         targets=(
@@ -49,20 +33,17 @@ EXPERIMENTS = (
         )),
     Experiment(
         name='logic_gates',
-        module='experiments.logic_gates',
         source=str(UUUM),
         plots=('xor_loss.png', 'activations.png'),
         targets=(
-            Target("The post's AND perceptron (bias -1, weights 0.5, 0.5) is AND",
-                   'and_table_ok', kind='at_least', bound=1.0, basis='all four rows'),
-            Target("The post's OR perceptron (bias -1, weights 2, 2) is OR",
-                   'or_table_ok', kind='at_least', bound=1.0, basis='all four rows'),
             # The post's "flip every sign of AND" fires at (1, 1) under its ">= 0"
             # rule (nand_as_posted_table); negating AND also moves the boundary.
-            Target('AND negated is NAND', 'nand_table_ok', kind='at_least', bound=1.0,
-                   basis='all four rows'),
-            Target('XOR = AND(OR, NAND), the two-layer perceptron', 'xor_table_ok',
-                   kind='at_least', bound=1.0, basis='all four rows'),
+            *(Target(claim, f'{gate}_table_ok', kind='at_least', bound=1.0,
+                     basis='all four rows of the truth table')
+              for gate, claim in (('and', "The post's AND (bias -1, weights 0.5, 0.5) is AND"),
+                                  ('or', "The post's OR (bias -1, weights 2, 2) is OR"),
+                                  ('nand', 'AND negated is NAND'),
+                                  ('xor', 'XOR = AND(OR, NAND), a two-layer perceptron'))),
             Target('A 2-2-2 tanh MLP learns XOR (not from every seed)', 'xor_mlp_accuracy',
                    kind='at_least', bound=1.0, seeded=True,
                    basis='all four right; the spread gives the share of seeds that do'),
@@ -72,7 +53,6 @@ EXPERIMENTS = (
         )),
     Experiment(
         name='mnist_inference',
-        module='experiments.mnist_inference',
         source=f"{UUUM}, with the book's sample_weight.pkl",
         plots=('misclassified.png',),
         targets=(
@@ -83,7 +63,6 @@ EXPERIMENTS = (
         )),
     Experiment(
         name='mnist_mlp',
-        module='experiments.mnist_mlp',
         source="Chainer's examples/mnist/train_mnist.py (784-1000-1000-10, Adam, 20 epochs)",
         plots=('loss.png', 'accuracy.png'),
         targets=(
@@ -93,20 +72,18 @@ EXPERIMENTS = (
         )),
     Experiment(
         name='optimizer_compare',
-        module='experiments.optimizer_compare',
         source=f'{DLFS}, ch06/optimizer_compare_mnist.py (figure 6-9)',
         plots=('paths.png', 'mnist_loss.png'),
         targets=(
-            Target('The other three optimizers end below SGD (the book: "SGDよりも他の3つの'
-                   '手法が速く学習できて")', 'sgd_minus_highest_other_final_loss',
-                   kind='at_least', bound=0.0, seeded=True, basis="the book's figure 6-9"),
+            Target('The other three optimizers end below SGD',
+                   'sgd_minus_highest_other_final_loss', kind='at_least', bound=0.0, seeded=True,
+                   basis="the book's figure 6-9: 「SGDよりも他の3つの手法が速く学習できて」"),
             *(Target(f'{name} loss after 2000 iterations', f'final_loss_{name}',
                      kind='at_most', bound=SPREAD, seeded=True, basis=ABOVE_SPREAD)
               for name in ('SGD', 'Momentum', 'AdaGrad', 'Adam')),
         )),
     Experiment(
         name='vanishing_gradient',
-        module='experiments.vanishing_gradient',
         source=f'{UDACITY}: 勾配消失問題',
         plots=('derivatives.png', 'gradient_norms.png', 'loss.png', 'accuracy.png'),
         targets=(
@@ -127,11 +104,10 @@ EXPERIMENTS = (
                    basis='within 5 % of ln 10 = 2.303, the loss of a uniform guess'),
             Target('The same depth with relu and He initialisation learns',
                    'relu_final_loss', kind='at_most', bound=0.2303, seeded=True,
-                   basis='a tenth of ln 10 (He et al. 2015: He initialisation for deep relu nets)'),
+                   basis='a tenth of ln 10 (He et al. 2015: He initialisation for deep nets)'),
         )),
     Experiment(
         name='weight_init',
-        module='experiments.weight_init',
         source=f'{DLFS}, ch06/weight_init_activation_histogram.py and '
                'ch06/weight_init_compare.py (figure 6-15)',
         plots=('activations_sigmoid.png', 'activations_relu.png', 'loss.png', 'accuracy.png'),
@@ -145,7 +121,6 @@ EXPERIMENTS = (
         )),
     Experiment(
         name='batch_norm',
-        module='experiments.batch_norm',
         source=f'{UDACITY}: Batch normalization; {DLFS}, ch06/batch_norm_test.py',
         plots=('accuracy_grid.png', 'final_accuracy.png'),
         targets=(
@@ -159,7 +134,6 @@ EXPERIMENTS = (
         )),
     Experiment(
         name='overfit_dropout',
-        module='experiments.overfit_dropout',
         source=f'{DLFS}, ch06/overfit_dropout.py and ch06/overfit_weight_decay.py',
         plots=('accuracy.png', 'gap.png'),
         targets=(
@@ -173,7 +147,6 @@ EXPERIMENTS = (
         )),
     Experiment(
         name='autoencoder',
-        module='experiments.autoencoder',
         source=f'{UDACITY}: オートエンコーダ',
         plots=('reconstructions.png', 'mse_vs_mean_image.png'),
         targets=(
@@ -183,26 +156,21 @@ EXPERIMENTS = (
         )),
     Experiment(
         name='mnist_cnn',
-        module='experiments.mnist_cnn',
         source=f"{CRESCO}: Keras's mnist_cnn.py with epochs=2",
         plots=('loss.png', 'accuracy.png'),
         targets=(
-            Target('Test accuracy after 2 epochs', 'test_accuracy', tolerance=SPREAD,
-                   seeded=True, basis=WITHIN_SPREAD,
-                   quote=Quote(CRESCO, 'Test accuracy: 0.9871', '0.9871')),
+            Target('Test accuracy after 2 epochs', 'test_accuracy', tolerance=SPREAD, seeded=True,
+                   basis=WITHIN_SPREAD, quote=Quote(CRESCO, 'Test accuracy: 0.9871', '0.9871')),
             Target('Test loss after 2 epochs', 'test_loss', tolerance=SPREAD, seeded=True,
-                   basis=WITHIN_SPREAD,
-                   quote=Quote(CRESCO, 'Test loss: 0.04046422747756005',
-                               '0.04046422747756005')),
+                   basis=WITHIN_SPREAD, quote=Quote(CRESCO, 'Test loss: 0.04046422747756005',
+                                                    '0.04046422747756005')),
         )),
     Experiment(
         name='byte_cnn',
-        module='experiments.byte_cnn',
         source=f'{PALLOC}: JPEG vs .exe from 8 bytes',
         plots=('confusion.png', 'loss.png', 'accuracy.png'),
         targets=(
-            # Windows of files the network never saw in training.
-            Target('Test accuracy, JPEG vs .exe from 64 bits', 'test_accuracy',
+            Target('Test accuracy, JPEG vs .exe from 64 bits of unseen files', 'test_accuracy',
                    tolerance=SPREAD, seeded=True,
                    basis=f'{WITHIN_SPREAD}, at least ± 0.005: the post gives a whole percent',
                    quote=Quote(PALLOC, '超適当にデータは用意したので良質ではありませんが'

@@ -136,14 +136,19 @@ class Target:
 
 @dataclass(frozen=True)
 class Experiment:
-    """A script under ``experiments/`` run with *args* by ``make reproduce``."""
+    """``experiments/SCRIPT.py`` (*script* defaults to *name*) run with *args* by
+    ``make reproduce``."""
 
     name: str
-    module: str
     targets: tuple
+    script: str = None
     args: tuple = ()
     plots: tuple = ()
     source: str = ''
+
+    @property
+    def module(self):
+        return f'experiments.{self.script or self.name}'
 
     @property
     def seeded(self):

@@ -120,7 +120,7 @@ def test_netlib_run_refuses_an_unknown_experiment_in_one_line():
 def test_reproduce_exits_1_and_names_a_missed_target(tmp_path, monkeypatch, capsys):
     from experiments import report, reproduce
     from experiments.targets import Experiment, Target
-    impossible = Experiment(name='steps_regression', module='experiments.steps_regression',
+    impossible = Experiment(name='steps_regression',
                             targets=(Target('loss below zero', 'loss', kind='at_most',
                                             bound=-1.0, basis='impossible'),))
     monkeypatch.setattr(report, 'EXPERIMENTS', (impossible,))

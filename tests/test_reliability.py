@@ -150,7 +150,7 @@ def test_resume_without_a_snapshot_does_not_reuse_the_folder(tmp_path, capsys):
 def test_reproduce_puts_the_reference_back_when_a_run_fails(tmp_path):
     from experiments import reproduce
     from experiments.targets import Experiment
-    failing = Experiment(name='broken', module='experiments.steps_regression',
+    failing = Experiment(name='broken', script='steps_regression',
                          args=('--epoch', '0'), targets=())
     (tmp_path / 'broken').mkdir()
     (tmp_path / 'broken' / 'metrics.json').write_text('{"loss": 1.0}')
