@@ -68,27 +68,27 @@ def shown(value):
     return 'not run or failed' if value is None else f'{value!r}'
 
 
-def post_table(rows):
-    lines = ['| experiment | number | the post printed | blog value | reproduced | criterion '
-             '| seed spread | result |', '|---|---|---|---|---|---|---|---|']
-    for row in rows:
-        target = row.target
-        lines.append(f'| `{row.experiment.name}` | {target.label} | `{target.quote.line}` '
-                     f'| {target.quote.printed} | {shown(row.value)} '
-                     f'| {target.criterion(row.spread)} | {row.spread or ""} '
-                     f'| {verdict(row)} |')
-    return lines
+POST_COLUMNS = ('experiment', 'number', 'the post printed', 'blog value', 'reproduced',
+                'criterion', 'seed spread', 'result')
+CLAIM_COLUMNS = ('experiment', 'claim', 'measured', 'criterion', 'criterion from',
+                 'seed spread', 'seeds meeting it', 'result')
 
 
-def claim_table(rows):
-    lines = ['| experiment | claim | measured | criterion | criterion from | seed spread '
-             '| seeds meeting it | result |', '|---|---|---|---|---|---|---|---|']
-    for row in rows:
-        target = row.target
-        lines.append(f'| `{row.experiment.name}` | {target.label} | {shown(row.value)} '
-                     f'| {target.criterion(row.spread)} | {target.basis} | {row.spread or ""} '
-                     f'| {row.seeds_meeting()} | {verdict(row)} |')
-    return lines
+def post_cells(row):
+    quote = row.target.quote
+    return (f'`{row.experiment.name}`', row.target.label, f'`{quote.line}`', quote.printed,
+            shown(row.value), row.target.criterion(row.spread), row.spread or '', verdict(row))
+
+
+def claim_cells(row):
+    return (f'`{row.experiment.name}`', row.target.label, shown(row.value),
+            row.target.criterion(row.spread), row.target.basis, row.spread or '',
+            row.seeds_meeting(), verdict(row))
+
+
+def markdown_table(columns, rows, cells):
+    return ['| ' + ' | '.join(columns) + ' |', '|' + '---|' * len(columns),
+            *('| ' + ' | '.join(map(str, cells(row))) + ' |' for row in rows)]
 
 
 def verdict(row):
@@ -106,12 +106,12 @@ def write_readme(results, rows):
              'Each blog value is quoted from the post. A deterministic number must come out '
              'exactly; a stochastic one within 3 standard deviations of its spread over seeds '
              '(`netlib reproduce --seeds 5`), and never tighter than the post printed it.', '',
-             *post_table(posts), '',
+             *markdown_table(POST_COLUMNS, posts, post_cells), '',
              '## Claims', '',
              'What the experiments show beyond the posts\' printed numbers: no blog value, a '
              'measured value and the criterion it must meet, with where the criterion comes '
              'from. The seed spread shows how far the claim holds beyond the reference seed.', '',
-             *claim_table(claims), '']
+             *markdown_table(CLAIM_COLUMNS, claims, claim_cells), '']
     for experiment in {row.experiment.name: row.experiment for row in rows}.values():
         lines += [f'## {experiment.name}', '', f'Source: {experiment.source}', '',
                   f'Command: `netlib run {experiment.module.split(".")[-1]} '
