@@ -75,8 +75,9 @@ def check(args):
     if not args.epoch and any(optimizer_flags):
         raise UsageError('the optimizer flags need --epoch N: without it nothing is trained '
                          '(STEPs 1-4 only)')
-    if args.epoch:
-        args.optimizer = args.optimizer or 'SGD'
+    if args.epoch and not args.optimizer:  # the default, checked as flags.parse checks one
+        args.optimizer = 'SGD'
+        optimizers.create(args.optimizer, args.lr, args.optimizer_arg)
 
 
 def run_post(args, device):

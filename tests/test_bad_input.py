@@ -10,7 +10,8 @@ from conftest import ROOT
 
 BAD_INPUTS = {
     'unknown optimizer': (['--optimizer', 'nope'], 'choose one of'),
-    'unknown optimizer-arg': (['--optimizer-arg', 'foo=1'], "no argument 'foo'"),
+    'unknown optimizer-arg': (['--optimizer-arg', 'foo=1', '--epoch', '3'], "no argument 'foo'"),
+    'optimizer without epoch': (['--optimizer-arg', 'foo=1'], 'nothing is trained'),
     'malformed optimizer-arg': (['--optimizer', 'momentum', '--optimizer-arg', 'momentum'],
                                 'KEY=VALUE'),
     'non-numeric optimizer-arg': (['--optimizer', 'momentum', '--optimizer-arg',
