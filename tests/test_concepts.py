@@ -37,7 +37,7 @@ def assert_plots(out, *names):
 def test_batch_norm(tmp_path, data_dir):
     metrics, out = run_small(batch_norm, tmp_path, data_dir, '--scales', 3, '--epoch', 10)
     assert metrics['weight_scales'] == pytest.approx([1.0, 1e-2, 1e-4])
-    assert metrics['batchnorm_minus_plain_at_worst_scale'] > 0
+    assert metrics['batchnorm_minus_plain_at_worst_scale'] >= 0.1  # the registry's criterion
     assert metrics['batchnorm_accuracy_at_worst_scale'] > 0.2  # above chance (0.1)
     assert metrics['scales_where_batchnorm_is_better'] >= 2
     for kind in ('plain', 'batchnorm'):
