@@ -10,7 +10,7 @@ setup(
     long_description=open('README.md', encoding='utf-8').read(),
     long_description_content_type='text/markdown',
     # experiments/ is installed too: `netlib run NAME` and netlib.run() import it.
-    packages=find_packages(include=['netlib', 'netlib.*', 'experiments']),
+    packages=find_packages(include=['netlib', 'netlib.*', 'experiments', 'experiments.*']),
     # Chainer 7.8.1 runs on 3.12 and 3.13 with netlib.compat; constraints.txt pins
     # what was tested on each.
     python_requires='>=3.9,<3.14',

@@ -1,12 +1,9 @@
-"""Every experiment ``make reproduce`` runs, each post's printed number (written here once,
-with the post's line: ``tests/test_registry.py`` finds it in the post) and each claim (its
-label the sentence, its *basis* where the criterion comes from)."""
+"""The five posts' experiments: each post's printed number (written here once, with the
+post's line: ``tests/test_registry.py`` finds it in the post) and each claim (its label the
+sentence, its *basis* where the criterion comes from)."""
 
 from experiments.posts import CASE_K, CRESCO, DLFS, PALLOC, UDACITY, UUUM
-from experiments.targets import SPREAD, Experiment, Quote, Target
-
-ABOVE_SPREAD = 'mean + 3 sd of the seed spread: a regression check'
-WITHIN_SPREAD = '3 sd of the seed spread'
+from experiments.targets import ABOVE_SPREAD, SPREAD, WITHIN_SPREAD, Experiment, Quote, Target
 
 EXPERIMENTS = (
     Experiment(

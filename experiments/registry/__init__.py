@@ -1,0 +1,5 @@
+"""Every experiment ``make reproduce`` runs, in the order it runs them: one module a source."""
+
+from experiments.registry import blog_posts
+
+EXPERIMENTS = (*blog_posts.EXPERIMENTS,)
