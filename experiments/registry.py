@@ -21,6 +21,9 @@ UDACITY = Post('Deep Learningの基礎を概観しました@ UdacityのDeep lear
 DLFS = ('Deep Learning from Scratch (ゼロから作るDeep Learning), '
         'github.com/oreilly-japan/deep-learning-from-scratch')
 FROM_SPREAD = 'mean ∓ 3 sd of the seed spread'
+PTB_EXAMPLE = "Chainer's examples/ptb/train_ptb.py (truncated BPTT, --bproplen 35, clipping 5)"
+ADDING = ('the adding problem: Hochreiter & Schmidhuber (1997), "Long short-term memory", '
+          'experiment 4; Le, Jaitly & Hinton (2015), arXiv:1504.00941')
 
 EXPERIMENTS = (
     Experiment(
@@ -206,5 +209,51 @@ EXPERIMENTS = (
                    basis=f'{FROM_SPREAD}; at least ± 0.005, the post\'s whole percent',
                    quote=Quote(PALLOC, '超適当にデータは用意したので良質ではありませんが'
                                        '精度は92%くらいだった気がします。', '92%')),
+        )),
+    Experiment(
+        name='rnn_vs_lstm',
+        module='experiments.rnn_vs_lstm',
+        source=f'{UDACITY}: RNN, LSTM; {ADDING}',
+        plots=('mse_vs_length.png', 'gradient_vs_step.png', 'loss.png'),
+        targets=(
+            Target('At T = 10 the plain tanh RNN solves the adding problem',
+                   'rnn_short_test_mse', kind='at_most', bound=0.01, seeded=True,
+                   basis='the issue\'s "solved": MSE under 0.01, 6 % of the 0.167 of '
+                         'answering 1'),
+            Target('At T = 10 the LSTM solves it', 'lstm_short_test_mse', kind='at_most',
+                   bound=0.01, seeded=True, basis='the same 0.01'),
+            Target('At T = 100 the RNN learns nothing: it stays near the 0.167 of answering 1',
+                   'rnn_long_test_mse', kind='at_least', bound=0.1, seeded=True,
+                   basis='answering 1 gives 2/12 = 0.167 (Hochreiter & Schmidhuber 1997); '
+                         '0.1 is 60 % of it, ten times the 0.01 of "solved"'),
+            Target('At T = 100 the LSTM of the same size, budget and optimizer goes below 0.01',
+                   'lstm_long_test_mse', kind='at_most', bound=0.01, seeded=True,
+                   basis='the issue\'s 0.01; Le et al. (2015), figure 2: LSTM solves T = 100'),
+            Target("After training at T = 100, the RNN's gradient w.r.t. the first input is "
+                   "under 1 % of that w.r.t. the last", 'rnn_grad_ratio', kind='at_most',
+                   bound=1e-2, seeded=True,
+                   basis="vanishing_gradient's criterion for a vanished gradient (first layer "
+                         "under 1 % of the last), over time steps instead of layers"),
+            Target("... while the LSTM's first-step gradient keeps at least 10 % of its "
+                   "last-step gradient", 'lstm_grad_ratio', kind='at_least', bound=0.1,
+                   seeded=True, basis="vanishing_gradient's 10 % for relu's undiminished "
+                                      'gradient; the LSTM cell state carries it (Hochreiter '
+                                      '& Schmidhuber 1997, constant error carousel)'),
+        )),
+    Experiment(
+        name='char_lm',
+        module='experiments.char_lm',
+        source=f"{UDACITY}: RNN, LSTM; {PTB_EXAMPLE}, on characters of gensim's Lee corpus",
+        plots=('loss.png',),
+        targets=(
+            Target('Held-out bits per character of the LSTM are at least 1 bit below the '
+                   'add-one bigram model counted on the same split', 'lstm_minus_bigram_bpc',
+                   kind='at_most', bound=-1.0, seeded=True,
+                   basis='1 bit per character: the LSTM gives the next character twice the '
+                         "bigram's probability (geometric mean over the held-out text)"),
+            Target('The LSTM ends below the plain tanh RNN of the same size, data and '
+                   'updates', 'lstm_minus_rnn_bpc', kind='at_most', bound=0.0, seeded=True,
+                   basis='Karpathy, Johnson & Fei-Fei (2015), "Visualizing and understanding '
+                         'recurrent networks", table 2: LSTM below RNN on character models'),
         )),
 )
