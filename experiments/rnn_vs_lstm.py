@@ -26,8 +26,8 @@ from netlib.runs import Run
 from netlib.sequences import CELLS, SequenceRegressor
 
 DEFAULTS = dict(
-    iteration=600,        # updates of every net, each on a fresh batch
-    batchsize=64,
+    iteration=500,        # updates of every net, each on a fresh batch
+    batchsize=128,
     unit=64,              # hidden units of both cells
     optimizer='adam',
     lr=0.01,

@@ -127,11 +127,12 @@ def test_sampling_is_seeded_and_in_the_vocabulary():
 
 def test_rnn_vs_lstm_small(tmp_path):
     from experiments import rnn_vs_lstm
-    metrics = rnn_vs_lstm.main(['--lengths', '3,30', '--iteration', '150', '--test-size',
-                                '200', '--out', str(tmp_path / 'run'), '--no-progress'])
+    metrics = rnn_vs_lstm.main(['--lengths', '3,12', '--iteration', '100', '--batchsize',
+                                '32', '--test-size', '200', '--out', str(tmp_path / 'run'),
+                                '--no-progress'])
     assert metrics['baseline_mse'] == pytest.approx(1 / 6)
     for kind in CELLS:
-        assert len(metrics[f'{kind}_grad_norms']) == 30
+        assert len(metrics[f'{kind}_grad_norms']) == 12
         assert all(math.isfinite(value) for value in metrics[f'{kind}_grad_norms'])
     assert metrics['rnn_short_test_mse'] < BASELINE_MSE / 2  # T = 3 is learnt by both
     assert metrics['lstm_short_test_mse'] < BASELINE_MSE / 2
