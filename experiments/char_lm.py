@@ -17,6 +17,7 @@ split, and samples from the LSTM at two temperatures::
 
 import netlib.compat  # noqa: F401  (first: chainer 7.8.1 on NumPy 2)
 import argparse
+from pathlib import Path
 
 import chainer
 import chainer.functions as F
@@ -92,18 +93,15 @@ def main(argv=None):
     manager = run.manager(trainers, (args.iteration, 'iteration'),
                           log_every=(max(1, args.iteration // 10), 'iteration'),
                           columns=[f'{kind}/loss' for kind in CELLS],
-                          plot=plots.LogPlot('Character language model: training loss',
-                                             loss='bits per character'),
+                          plot=plots.LogPlot(f'Character model of {Path(where).name}', NAMES,
+                                             'bits per character'),
                           extra_extensions=[RecurrentState({kind: model.cell for kind, model
                                                             in models.items()})])
     for iteration in manager:
-        for kind, model in models.items():
-            loss = 0
-            for k in range(args.bproplen):
-                x, t = language.stream_batch(train_ids, starts,
-                                             (iteration - 1) * args.bproplen + k)
-                loss += F.softmax_cross_entropy(model(x), t)
-            loss /= args.bproplen
+        xs, ts = language.stream_window(train_ids, starts, (iteration - 1) * args.bproplen,
+                                        args.bproplen)
+        for kind, model in models.items():  # the mean loss over the window's characters
+            loss = F.softmax_cross_entropy(model.window(xs), ts.reshape(-1))
             steps.update(trainers[kind], loss)
             loss.unchain_backward()  # the state carries on; the graph behind it goes
             chainer.report({'loss': loss.array / language.LN2}, model)

@@ -62,10 +62,11 @@ def main(argv=None):
     longest = args.lengths[-1]
 
     # 1: settings: an RNN and an LSTM per T, the same optimizer for each
-    models, trainers = {}, {}
+    models, trainers, labels = {}, {}, {}
     for T in args.lengths:
         for kind in CELLS:
             name = f'{kind}_T{T}'
+            labels[name] = f'{NAMES[kind]}, T = {T}'
             models[name] = SequenceRegressor(kind, 2, args.unit).to_device(run.device)
             trainers[name] = optimizers.setup(
                 optimizers.create(args.optimizer, args.lr, args.optimizer_arg),
@@ -80,8 +81,7 @@ def main(argv=None):
     manager = run.manager(trainers, (args.iteration, 'iteration'),
                           log_every=(max(1, args.iteration // 10), 'iteration'),
                           columns=[f'{name}/loss' for name in models],
-                          plot=plots.LogPlot('Adding problem: training MSE',
-                                             loss='mean squared error'))
+                          plot=plots.LogPlot('Adding problem', labels, 'mean squared error'))
     for _ in manager:
         for T in args.lengths:
             x, t = run.device.send(adding_problem(args.batchsize, T))
@@ -119,7 +119,8 @@ def main(argv=None):
     plots.plot_curves(run.path('mse_vs_length.png'), {
         **{NAMES[kind]: (args.lengths, [metrics[f'{kind}_T{T}_test_mse'] for T in args.lengths])
            for kind in CELLS},
-        f'answer 1 always ({BASELINE_MSE:.3f})': (args.lengths, [BASELINE_MSE] * len(args.lengths))},
+        f'answer 1 always ({BASELINE_MSE:.3f})': (args.lengths,
+                                                   [BASELINE_MSE] * len(args.lengths))},
         title=f'Adding problem: test MSE after {args.iteration} updates',
         xlabel='sequence length T', ylabel='test MSE', log_scale=True)
     plots.plot_panels(run.path('gradient_vs_step.png'), {

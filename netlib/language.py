@@ -19,9 +19,11 @@ def stream_starts(length, batchsize):
     return np.arange(batchsize) * (length // batchsize)
 
 
-def stream_batch(ids, starts, step):
-    """``(x, t)`` at *step*: each stream's character and the one after it (wrapping)."""
-    position = (starts + step) % len(ids)
+def stream_window(ids, starts, step, length=1):
+    """``(x, t)``, each ``(length, batchsize)``: the characters of every stream from *step*
+    on, and the ones after them (wrapping at the end of the text)."""
+    xp = chainer.backend.get_array_module(ids)
+    position = (starts[None, :] + step + xp.arange(length)[:, None]) % len(ids)
     return ids[position], ids[(position + 1) % len(ids)]
 
 

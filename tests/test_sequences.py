@@ -54,9 +54,9 @@ def test_char_lm_backward_through_a_truncated_window(kind):
 
     def forward():  # the scores of every step, the state carried from step to step
         model.start_state(2)
-        return F.stack([model(ids[:, t]) for t in range(5)], axis=1)
+        return model.window(ids.T)
     params = [param for _, param in sorted(model.namedparams())]
-    gradient_check.check_backward(forward, (), np.random.RandomState(5).uniform(-1, 1, (2, 5, 7)),
+    gradient_check.check_backward(forward, (), np.random.RandomState(5).uniform(-1, 1, (10, 7)),
                                   params=params, eps=1e-6, atol=1e-5, rtol=1e-4)
 
 
@@ -87,7 +87,7 @@ def test_answering_one_scores_the_baseline():
 
 
 def test_adding_problem_is_seeded_and_needs_two_steps():
-    a, b = adding_problem(3, 5, np.random.RandomState(9)), adding_problem(3, 5, np.random.RandomState(9))
+    a, b = (adding_problem(3, 5, np.random.RandomState(9)) for _ in range(2))
     np.testing.assert_array_equal(a[0], b[0])
     with pytest.raises(UsageError, match='at least 2 steps'):
         adding_problem(3, 1)
@@ -113,8 +113,22 @@ def test_bits_per_character_of_an_untrained_model_is_near_log2_vocabulary():
 def test_stream_batches_follow_the_text():
     ids = np.arange(100, dtype=np.int32)
     starts = language.stream_starts(100, 4)
-    x, t = language.stream_batch(ids, starts, 3)
-    assert x.tolist() == [3, 28, 53, 78] and t.tolist() == [4, 29, 54, 79]
+    x, t = language.stream_window(ids, starts, 3)
+    assert x.tolist() == [[3, 28, 53, 78]] and t.tolist() == [[4, 29, 54, 79]]
+    x, t = language.stream_window(ids, starts, 98, 3)
+    assert x[:, 0].tolist() == [98, 99, 0] and t[:, 0].tolist() == [99, 0, 1]  # wraps
+    assert x[:, 1].tolist() == [23, 24, 25]
+
+
+@pytest.mark.parametrize('kind', CELLS)
+def test_a_window_is_its_steps_one_by_one(kind):
+    np.random.seed(0)
+    model = CharLM(7, 4, kind)
+    xs = np.random.RandomState(11).randint(0, 7, (5, 3)).astype(np.int32)
+    model.start_state(3)
+    stepped = np.concatenate([model(x).array for x in xs])
+    model.start_state(3)
+    np.testing.assert_allclose(model.window(xs).array, stepped, rtol=1e-6, atol=1e-7)
 
 
 def test_sampling_is_seeded_and_in_the_vocabulary():
