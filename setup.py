@@ -2,6 +2,10 @@ from setuptools import find_packages, setup
 
 # ChainerUI 0.11 (its last release) is written for SQLAlchemy 1.x.
 UI = ['chainerui==0.11.0', 'sqlalchemy<2']
+# gensim: the Lee corpus and the word lists in its wheel (netlib.datasets.text) and the
+# word2vec peer.  4.3.3 is the newest for Python 3.11 and needs NumPy < 2 (and SciPy
+# < 1.14, which pip picks); 4.4.0 is the first for NumPy 2 (Python 3.12+, untested here).
+TEXT = ['gensim==4.3.3; python_version < "3.12"', 'gensim==4.4.0; python_version >= "3.12"']
 
 setup(
     name='netlib',
@@ -28,7 +32,8 @@ setup(
     extras_require={
         'gpu': ['cupy-cuda12x<14'],
         'ui': UI,
-        'test': ['pytest', 'hypothesis', 'scikit-learn', 'pillow', *UI],
+        'text': TEXT,
+        'test': ['pytest', 'hypothesis', 'scikit-learn', 'pillow', *UI, *TEXT],
     },
     entry_points={'console_scripts': ['netlib = netlib.command:main']},
 )

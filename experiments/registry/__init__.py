@@ -1,5 +1,5 @@
 """Every experiment ``make reproduce`` runs, in the order it runs them: one module a source."""
 
-from experiments.registry import blog_posts
+from experiments.registry import blog_posts, sequences
 
-EXPERIMENTS = (*blog_posts.EXPERIMENTS,)
+EXPERIMENTS = (*blog_posts.EXPERIMENTS, *sequences.EXPERIMENTS)
