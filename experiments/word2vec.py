@@ -1,0 +1,180 @@
+"""Skip-gram with negative sampling (Chainer's examples/word2vec) against gensim's Word2Vec.
+
+Both learn word vectors from the same sentences (gensim's Lee corpus by
+default, or ``--text FILE``) with the same vector size, window, negatives,
+minimum count, epochs and learning-rate schedule (SGD from ``--lr`` down to
+0.0001, gensim's), several seeds each; gensim runs without subsampling and
+with whole windows, as Chainer's example trains.  Both are scored by the same
+code on gensim's shipped WordSim-353, SimLex-999 (Spearman correlation with
+the human scores) and analogies (3CosAdd accuracy), each restricted to the
+vocabulary, and by how many of each word's 10 nearest neighbours they share::
+
+    netlib run word2vec
+    netlib run word2vec --text my_corpus.txt --epoch 5 --repeats 2
+"""
+
+import itertools
+import math
+import time
+
+import netlib.compat  # noqa: F401  (first: chainer 7.8.1 on NumPy 2)
+import chainer
+import numpy as np
+from chainer.training import extensions
+
+from netlib import cli, flags, optimizers, plots, probes, steps
+from netlib.datasets import wordsim
+from netlib.errors import UsageError
+from netlib.runs import Run
+from netlib.seed import set_seed
+from netlib.snapshots import RandomStreams
+from netlib.word2vec import (SkipGram, analogy_score, neighbour_overlap, neighbours,
+                             similarity_score, vocabulary, windows)
+
+DEFAULTS = dict(
+    epoch=10,             # sweeps over the corpus, both libraries
+    batchsize=100,        # centre words per update, each with 2 * window contexts
+    unit=100,             # vector size (gensim's default)
+    optimizer='sgd',      # gensim's: plain SGD on every pair
+    lr=0.025,             # gensim's alpha, falling linearly to MIN_LR over the run
+    frequency=1,
+    out='runs/word2vec',
+)
+MIN_LR = 0.0001  # gensim's min_alpha
+SHOWN = ('fire', 'police', 'government', 'afghanistan', 'australia')
+
+
+def add_flags(group):
+    group.add_argument('--text', default=None,
+                       help="UTF-8 text, one sentence or document a line (default: gensim's "
+                            'lee_background.cor, 300 news articles)')
+    group.add_argument('--window', type=flags.positive_int, default=5,
+                       help='context words on each side of the centre word')
+    group.add_argument('--negative', type=flags.positive_int, default=5,
+                       help='negative words drawn per pair')
+    group.add_argument('--min-count', type=flags.positive_int, default=5,
+                       help='words seen fewer times are dropped')
+    group.add_argument('--repeats', type=flags.positive_int, default=3,
+                       help='seeds of each library: --seed, --seed + 1, ...')
+
+
+def main(argv=None):
+    args = flags.parse(argv, __doc__, DEFAULTS, add_flags)
+    # 0: load data: the sentences, the vocabulary, the evaluation sets
+    sentences = wordsim.read_sentences(args.text or wordsim.data_file(wordsim.LEE))
+    words, counts = vocabulary(sentences, args.min_count)
+    if len(words) < 11:
+        raise UsageError(f'--min-count {args.min_count} leaves {len(words)} words; '
+                         'at least 11 are needed for 10 nearest neighbours')
+    index = {word: i for i, word in enumerate(words)}
+    centres, contexts = windows(sentences, index, args.window)
+    similarity, analogies = wordsim.evaluation_sets()
+    questions = [question for section in analogies.values() for question in section]
+    import gensim  # found by evaluation_sets; imported here, after the one-line check
+    run = Run(args)
+
+    # 1: settings: one SkipGram per seed, each with its own random stream
+    seeds = [args.seed + repeat for repeat in range(args.repeats)]
+    models, trainers, streams = {}, {}, RandomStreams()
+    per_epoch = math.ceil(len(centres) / args.batchsize)
+    for seed in seeds:
+        set_seed(seed)
+        name = f'netlib_{seed}'
+        models[name] = SkipGram(counts, args.unit, args.negative)
+        trainers[name] = optimizers.from_args(args, models[name])
+        streams.add(name)
+    lr_name = optimizers.learning_rate_name(type(trainers[name]).__name__)
+    schedules = [extensions.LinearShift(lr_name, (getattr(trainer, lr_name), MIN_LR),
+                                        (0, args.epoch * per_epoch), optimizer=trainer)
+                 for trainer in trainers.values()] if lr_name else []
+    print(f'{len(sentences)} sentences, {len(centres):,} words kept, {len(words):,} in the '
+          f'vocabulary (min count {args.min_count}); {args.unit}-d vectors, window '
+          f'{args.window}, {args.negative} negatives, {args.epoch} epochs, seeds {seeds}')
+
+    # 2: training: netlib's models side by side, then gensim's
+    start = time.perf_counter()
+    manager = run.manager(trainers, (args.epoch, 'epoch'), iterations_per_epoch=per_epoch,
+                          columns=[f'{name}/loss' for name in models],
+                          plot=plots.LogPlot('Skip-gram with negative sampling (netlib)',
+                                             loss='loss per (context, centre) pair'),
+                          extra_extensions=[streams, *schedules])
+    for _ in manager:
+        for name, model in models.items():
+            with streams.use(name):  # its batch and its negative draws
+                batch = probes.random_batch(len(centres), args.batchsize)
+                steps.update(trainers[name], model(centres[batch], contexts[batch]))
+    netlib_seconds = time.perf_counter() - start  # of this process (a resumed run: since then)
+    vectors = {name: model.embed.W.array for name, model in models.items()}
+    start = time.perf_counter()
+    for seed in seeds:
+        model = gensim.models.Word2Vec(
+            sentences, vector_size=args.unit, window=args.window, negative=args.negative,
+            min_count=args.min_count, epochs=args.epoch, alpha=args.lr, min_alpha=MIN_LR,
+            sg=1, hs=0, sample=0, shrink_windows=False, seed=seed, workers=1)
+        if set(model.wv.index_to_key) != set(words):
+            raise RuntimeError('gensim kept another vocabulary')  # the same counts, so never
+        vectors[f'gensim_{seed}'] = np.array([model.wv[word] for word in words])
+    gensim_seconds = time.perf_counter() - start
+
+    # 3: results: the same scores for both, their means over seeds
+    scores = {name: {**{key: similarity_score(v, index, pairs)[0]
+                        for key, pairs in similarity.items()},
+                     'analogy': analogy_score(v, index, questions)[0]}
+              for name, v in vectors.items()}
+    metrics = {f'{key}_pairs': similarity_score(vectors[name], index, pairs)[1]
+               for key, pairs in similarity.items()}
+    metrics['analogy_questions'] = analogy_score(vectors[name], index, questions)[1]
+    print(f'covered: {metrics["wordsim353_pairs"]} of {len(similarity["wordsim353"])} '
+          f'WordSim-353 pairs, {metrics["simlex999_pairs"]} of {len(similarity["simlex999"])} '
+          f'SimLex-999 pairs, {metrics["analogy_questions"]} of {len(questions)} analogies')
+    for library in ('netlib', 'gensim'):
+        for key in ('wordsim353', 'simlex999', 'analogy'):
+            values = [scores[f'{library}_{seed}'][key] for seed in seeds]
+            metrics[f'{library}_{key}'] = mean(values)
+            metrics[f'{library}_{key}_per_seed'] = values
+    overlaps = {pair: mean([neighbour_overlap(vectors[f'{a}_{i}'], vectors[f'{b}_{j}'])
+                            for i, j in itertools.product(seeds, seeds) if a != b or i < j])
+                for pair in ('netlib-gensim', 'gensim-gensim', 'netlib-netlib')
+                for a, b in [pair.split('-')]}
+    metrics.update({f'overlap_{pair.replace("-", "_")}': value
+                    for pair, value in overlaps.items()})
+    metrics['overlap_ratio'] = (overlaps['netlib-gensim'] / overlaps['gensim-gensim']
+                                if overlaps['gensim-gensim'] else None)
+    metrics.update(netlib_seconds=netlib_seconds, gensim_seconds=gensim_seconds)
+    print(f'{"":12s}{"netlib":>10s}{"gensim":>10s}   (mean over {len(seeds)} seeds)')
+    for key in ('wordsim353', 'simlex999', 'analogy'):
+        print(f'{key:12s}{metrics[f"netlib_{key}"]:10.3f}{metrics[f"gensim_{key}"]:10.3f}')
+    print(f'10 nearest neighbours shared: netlib-gensim {overlaps["netlib-gensim"]:.3f}, '
+          f'gensim-gensim {overlaps["gensim-gensim"]:.3f}, netlib-netlib '
+          f'{overlaps["netlib-netlib"]:.3f}; training {netlib_seconds:.1f} s (netlib), '
+          f'{gensim_seconds:.1f} s (gensim)')
+    show_neighbours(vectors, words, index, seeds[0])
+    plot_scores(run.path('scores.png'), scores, seeds)
+    return run.save_metrics(metrics)
+
+
+def mean(values):
+    values = [value for value in values if value is not None]
+    return float(np.mean(values)) if values else None
+
+
+def show_neighbours(vectors, words, index, seed, k=5):
+    shown = [word for word in SHOWN if word in index] or words[:3]
+    for library in ('netlib', 'gensim'):
+        nearest = neighbours(vectors[f'{library}_{seed}'], k)
+        print(f'nearest {k} ({library}, seed {seed}):')
+        for word in shown:
+            print(f'  {word:>12s}: ' + ' '.join(words[i] for i in nearest[index[word]]))
+
+
+def plot_scores(path, scores, seeds):
+    titles = {'wordsim353': 'WordSim-353 (Spearman)', 'simlex999': 'SimLex-999 (Spearman)',
+              'analogy': 'analogies (accuracy)'}
+    panels = {title: {library: (seeds, [scores[f'{library}_{seed}'][key] or 0 for seed in seeds])
+                      for library in ('netlib', 'gensim')} for key, title in titles.items()}
+    plots.plot_panels(path, panels, title='Word vectors scored the same way, per seed',
+                      xlabel='seed', ylabel='score', sharey=False)
+
+
+if __name__ == '__main__':
+    cli.run_main(main)

@@ -1,0 +1,120 @@
+"""word2vec at tiny sizes: the evaluation sets, the scores, the model's backward, a short run."""
+
+import json
+
+import chainer
+import numpy as np
+import pytest
+from chainer import gradient_check
+
+from experiments import word2vec
+from netlib import kernels
+from netlib.datasets import wordsim
+from netlib.errors import DataError
+from netlib.word2vec import (SkipGram, analogy_score, neighbour_overlap, ranks,
+                             similarity_score, spearman, vocabulary, windows)
+
+
+def test_the_evaluation_sets_gensim_ships():
+    similarity, analogies = wordsim.evaluation_sets()
+    assert len(similarity['wordsim353']) == 353 and len(similarity['simlex999']) == 999
+    assert similarity['wordsim353'][0] == ('love', 'sex', 6.77)
+    assert analogies['capital-common-countries'][0] == ('athens', 'greece', 'baghdad', 'iraq')
+    assert sum(map(len, analogies.values())) == 19544 and len(analogies) == 14
+
+
+def test_the_lee_corpus_is_cut_as_gensims_simple_preprocess_cuts_it():
+    sentences = wordsim.read_sentences(wordsim.data_file(wordsim.LEE))
+    assert len(sentences) == 300 and sum(map(len, sentences)) == 58152
+    assert sentences[0][:4] == ['hundreds', 'of', 'people', 'have']
+    assert wordsim.tokenize("It's 4:00pm, A x_y über-cool") == ['it', 'pm', 'über', 'cool']
+
+
+@pytest.mark.parametrize('content, message', [(b'', 'holds no words'),
+                                              (b'\xff\xfe\x00binary', 'not UTF-8')])
+def test_a_text_without_words_is_refused(tmp_path, content, message):
+    path = tmp_path / 'text'
+    path.write_bytes(content)
+    with pytest.raises(DataError, match=message):
+        wordsim.read_sentences(path)
+    with pytest.raises(DataError, match='no such file'):
+        wordsim.read_sentences(tmp_path / 'missing')
+
+
+def test_spearman_matches_scipy_with_ties():
+    stats = pytest.importorskip('scipy.stats')
+    rng = np.random.RandomState(0)
+    a, b = rng.randint(0, 5, 40), rng.rand(40)
+    np.testing.assert_allclose(ranks(a), stats.rankdata(a))
+    assert spearman(a, b) == pytest.approx(stats.spearmanr(a, b)[0])
+
+
+def test_scores_on_vectors_built_to_answer():
+    index = {word: i for i, word in enumerate(['king', 'queen', 'man', 'woman', 'cat'])}
+    vectors = np.array([[1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1], [5, -5, -5]], np.float32)
+    assert analogy_score(vectors, index, [('man', 'king', 'woman', 'queen'),
+                                          ('man', 'king', 'woman', 'dog')]) == (1.0, 1)
+    pairs = [('king', 'queen', 3.0), ('man', 'woman', 0.0), ('king', 'man', 2.0),
+             ('cat', 'dog', 9.0)]
+    score, covered = similarity_score(vectors, index, pairs)
+    assert covered == 3 and score == pytest.approx(1.0)
+    assert neighbour_overlap(vectors, vectors * 2, k=2) == 1.0
+
+
+def test_windows_stay_inside_sentences_and_skip_rare_words():
+    words, counts = vocabulary([['a', 'b', 'a', 'rare'], ['b', 'a']], min_count=2)
+    assert words == ['a', 'b'] and counts.tolist() == [3, 2]
+    centres, contexts = windows([['a', 'b', 'a', 'rare'], ['b', 'a']], {'a': 0, 'b': 1}, 1)
+    assert centres.tolist() == [0, 1, 0, 1, 0]
+    assert contexts.tolist() == [[-1, 1], [0, 0], [1, -1], [-1, 0], [1, -1]]
+
+
+@pytest.mark.parametrize('kernel', ['chainer', 'fast'])
+def test_the_model_backward_passes_gradient_check(kernel):
+    kernels.use(kernel)
+    model = SkipGram(np.array([5, 3, 2, 1], np.int32), n_units=3, negative=2)
+    rng = np.random.RandomState(0)
+    for param in model.params():
+        param.array = rng.uniform(-1, 1, param.shape)
+    centre, contexts = np.array([0, 2], np.int32), np.array([[1, -1], [3, 0]], np.int32)
+
+    def loss():
+        np.random.seed(1)  # the same negatives at every evaluation
+        return model(centre, contexts)
+    gradient_check.check_backward(loss, (), np.ones((), np.float64),
+                                  params=tuple(model.params()), dtype=np.float64,
+                                  atol=1e-4, rtol=1e-3)
+
+
+def test_the_fast_loss_equals_chainers():
+    counts = np.array([9, 5, 3, 2, 1], np.int32)
+    centre = np.array([0, 1, 4], np.int32)
+    contexts = np.array([[1, 2], [-1, 0], [3, 1]], np.int32)
+    results = []
+    for kernel in ('chainer', 'fast'):
+        kernels.use(kernel)
+        np.random.seed(0)
+        model = SkipGram(counts, n_units=4, negative=3)
+        model.loss_func.W.array[:] = np.random.uniform(-1, 1, model.loss_func.W.shape)
+        np.random.seed(1)
+        loss = model(centre, contexts)
+        model.cleargrads()
+        loss.backward()
+        results.append((loss.array, model.embed.W.grad, model.loss_func.W.grad))
+    for chainers, fast in zip(*results):
+        np.testing.assert_allclose(fast, chainers, rtol=1e-5, atol=1e-6)
+
+
+def test_a_short_run(tmp_path, capsys):
+    out = tmp_path / 'run'
+    text = tmp_path / 'text.txt'
+    lee = wordsim.data_file(wordsim.LEE).read_text(encoding='utf-8').splitlines()
+    text.write_text('\n'.join(lee[:20]), encoding='utf-8')
+    metrics = word2vec.main(['--text', str(text), '--epoch', '1', '--unit', '10',
+                             '--repeats', '2', '--out', str(out), '--no-progress'])
+    assert json.loads((out / 'metrics.json').read_text()) == metrics
+    assert len(metrics['netlib_simlex999_per_seed']) == 2
+    assert 0 <= metrics['overlap_netlib_gensim'] <= 1
+    printed = capsys.readouterr().out
+    assert 'nearest 5 (netlib' in printed and 'nearest 5 (gensim' in printed
+    assert {'loss.png', 'scores.png'} <= {path.name for path in out.glob('*.png')}
