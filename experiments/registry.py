@@ -18,6 +18,12 @@ PALLOC = Post('pythonによる深層学習[CNNフルスクラッチ編]', 'pallo
 UDACITY = Post('Deep Learningの基礎を概観しました@ UdacityのDeep learning nanodegree '
                'foundation', '世界を目指すIT少年の学習記録', 'udacity-dl-overview.txt')
 
+KERAS_ADDITION = ("Keras's addition_rnn example (keras-io examples/nlp/addition_rnn.py): "
+                  '"Three digits (reversed): One layer LSTM (128 HN), 50k training examples '
+                  '= 99% train/test accuracy in 100 epochs"')
+GENSIM = ("gensim 4.3.3's Word2Vec (skip-gram, negative sampling, no subsampling, whole "
+          'windows) in the same run: same sentences, size, window, negatives, min count, '
+          'epochs and learning-rate schedule')
 DLFS = ('Deep Learning from Scratch (ゼロから作るDeep Learning), '
         'github.com/oreilly-japan/deep-learning-from-scratch')
 FROM_SPREAD = 'mean ∓ 3 sd of the seed spread'
@@ -206,5 +212,38 @@ EXPERIMENTS = (
                    basis=f'{FROM_SPREAD}; at least ± 0.005, the post\'s whole percent',
                    quote=Quote(PALLOC, '超適当にデータは用意したので良質ではありませんが'
                                        '精度は92%くらいだった気がします。', '92%')),
+        )),
+    Experiment(
+        name='seq2seq_addition',
+        module='experiments.seq2seq_addition',
+        source=f'{UDACITY}: seq2seq; {KERAS_ADDITION}',
+        plots=('loss.png', 'accuracy.png'),
+        targets=(
+            # Keras counts characters; exact match (all four right) is the stricter count.
+            Target('An LSTM encoder-decoder answers at least 99 % of the held-out three-digit '
+                   'additions exactly, fed its own previous output', 'test_accuracy',
+                   kind='at_least', bound=0.99, seeded=True, basis=KERAS_ADDITION),
+            Target('It first reaches 99 % held-out exact match in fewer epochs than the '
+                   "Keras example's 100", 'epochs_to_99', kind='at_most', bound=99,
+                   seeded=True, basis=KERAS_ADDITION),
+        )),
+    Experiment(
+        name='word2vec',
+        module='experiments.word2vec',
+        source=f"{UDACITY}: word2vec; Chainer's examples/word2vec on gensim's Lee corpus",
+        plots=('loss.png', 'scores.png'),
+        targets=(
+            Target("netlib's WordSim-353 Spearman correlation (mean of 3 seeds) is within "
+                   "0.1 of gensim's", 'netlib_wordsim353', against='gensim_wordsim353',
+                   tolerance=0.1, seeded=True, basis=GENSIM),
+            Target("netlib's SimLex-999 Spearman correlation is within 0.1 of gensim's",
+                   'netlib_simlex999', against='gensim_simlex999', tolerance=0.1,
+                   seeded=True, basis=GENSIM),
+            Target("netlib's analogy accuracy is within 0.02 of gensim's",
+                   'netlib_analogy', against='gensim_analogy', tolerance=0.02, seeded=True,
+                   basis=GENSIM),
+            Target("netlib's and gensim's vectors share at least 70 % as many of each word's "
+                   "10 nearest neighbours as two gensim seeds share", 'overlap_ratio',
+                   kind='at_least', bound=0.7, seeded=True, basis=GENSIM),
         )),
 )

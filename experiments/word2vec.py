@@ -22,7 +22,7 @@ import chainer
 import numpy as np
 from chainer.training import extensions
 
-from netlib import cli, flags, optimizers, plots, probes, steps
+from netlib import cli, flags, optimizers, plots, steps
 from netlib.datasets import wordsim
 from netlib.errors import UsageError
 from netlib.runs import Run
@@ -98,10 +98,14 @@ def main(argv=None):
                           plot=plots.LogPlot('Skip-gram with negative sampling (netlib)',
                                              loss='loss per (context, centre) pair'),
                           extra_extensions=[streams, *schedules])
-    for _ in manager:
+    orders = {}
+    for iteration in manager:
+        step = (iteration - 1) % per_epoch  # snapshots fall between epochs
         for name, model in models.items():
-            with streams.use(name):  # its batch and its negative draws
-                batch = probes.random_batch(len(centres), args.batchsize)
+            with streams.use(name):  # its order of the corpus and its negative draws
+                if step == 0:
+                    orders[name] = np.random.permutation(len(centres))
+                batch = orders[name][step * args.batchsize:(step + 1) * args.batchsize]
                 steps.update(trainers[name], model(centres[batch], contexts[batch]))
     netlib_seconds = time.perf_counter() - start  # of this process (a resumed run: since then)
     vectors = {name: model.embed.W.array for name, model in models.items()}
@@ -143,10 +147,10 @@ def main(argv=None):
     metrics.update(netlib_seconds=netlib_seconds, gensim_seconds=gensim_seconds)
     print(f'{"":12s}{"netlib":>10s}{"gensim":>10s}   (mean over {len(seeds)} seeds)')
     for key in ('wordsim353', 'simlex999', 'analogy'):
-        print(f'{key:12s}{metrics[f"netlib_{key}"]:10.3f}{metrics[f"gensim_{key}"]:10.3f}')
-    print(f'10 nearest neighbours shared: netlib-gensim {overlaps["netlib-gensim"]:.3f}, '
-          f'gensim-gensim {overlaps["gensim-gensim"]:.3f}, netlib-netlib '
-          f'{overlaps["netlib-netlib"]:.3f}; training {netlib_seconds:.1f} s (netlib), '
+        print(f'{key:12s}{show(metrics[f"netlib_{key}"]):>10s}{show(metrics[f"gensim_{key}"]):>10s}')
+    print(f'10 nearest neighbours shared: netlib-gensim {show(overlaps["netlib-gensim"])}, '
+          f'gensim-gensim {show(overlaps["gensim-gensim"])}, netlib-netlib '
+          f'{show(overlaps["netlib-netlib"])}; training {netlib_seconds:.1f} s (netlib), '
           f'{gensim_seconds:.1f} s (gensim)')
     show_neighbours(vectors, words, index, seeds[0])
     plot_scores(run.path('scores.png'), scores, seeds)
@@ -156,6 +160,10 @@ def main(argv=None):
 def mean(values):
     values = [value for value in values if value is not None]
     return float(np.mean(values)) if values else None
+
+
+def show(value):
+    return '-' if value is None else f'{value:.3f}'  # None: too few pairs, or one seed
 
 
 def show_neighbours(vectors, words, index, seed, k=5):

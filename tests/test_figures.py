@@ -44,6 +44,10 @@ WITHOUT_DATA = {  # the post's own data, no MNIST
     # 50 updates: the loss reaches exactly 0 at update 38, below the log axis
     'steps_regression': (['--epoch', 50], {'loss.png'}),
     'logic_gates': (['--epoch', 20], {'xor_loss.png', 'activations.png'}),
+    'seq2seq_addition': (['--epoch', 1, '--questions', 600, '--unit', 16, '--batchsize', 50],
+                         {'loss.png', 'accuracy.png'}),
+    # gensim's Lee corpus and evaluation sets, from its installed wheel
+    'word2vec': (['--epoch', 1, '--unit', 10, '--repeats', 2], {'loss.png', 'scores.png'}),
 }
 
 

@@ -54,7 +54,7 @@ def test_scores_on_vectors_built_to_answer():
     vectors = np.array([[1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1], [5, -5, -5]], np.float32)
     assert analogy_score(vectors, index, [('man', 'king', 'woman', 'queen'),
                                           ('man', 'king', 'woman', 'dog')]) == (1.0, 1)
-    pairs = [('king', 'queen', 3.0), ('man', 'woman', 0.0), ('king', 'man', 2.0),
+    pairs = [('king', 'queen', 2.0), ('man', 'woman', 0.0), ('king', 'man', 3.0),
              ('cat', 'dog', 9.0)]
     score, covered = similarity_score(vectors, index, pairs)
     assert covered == 3 and score == pytest.approx(1.0)
@@ -118,3 +118,28 @@ def test_a_short_run(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert 'nearest 5 (netlib' in printed and 'nearest 5 (gensim' in printed
     assert {'loss.png', 'scores.png'} <= {path.name for path in out.glob('*.png')}
+
+
+def test_a_killed_run_resumes_to_the_same_vectors(tmp_path, monkeypatch):
+    text = tmp_path / 'text.txt'
+    lee = wordsim.data_file(wordsim.LEE).read_text(encoding='utf-8').splitlines()
+    text.write_text('\n'.join(lee[:20]), encoding='utf-8')
+    common = ['--text', str(text), '--unit', '10', '--repeats', '2', '--epoch', '2',
+              '--no-progress']
+    whole = word2vec.main([*common, '--out', str(tmp_path / 'whole')])
+    index = {word: i for i, word in enumerate(vocabulary(wordsim.read_sentences(text), 5)[0])}
+    per_epoch = -(-len(windows(wordsim.read_sentences(text), index, 5)[0]) // 100)
+    updates, update = [], word2vec.steps.update
+
+    def killed_in_epoch_2(optimizer, loss):
+        updates.append(1)
+        if len(updates) > 2 * per_epoch + 3:  # both seeds' first epoch, then a few updates
+            raise KeyboardInterrupt
+        update(optimizer, loss)
+    monkeypatch.setattr(word2vec.steps, 'update', killed_in_epoch_2)
+    with pytest.raises(KeyboardInterrupt):
+        word2vec.main([*common, '--out', str(tmp_path / 'cut')])
+    monkeypatch.setattr(word2vec.steps, 'update', update)
+    resumed = word2vec.main([*common, '--out', str(tmp_path / 'cut'), '--resume'])
+    for key in ('netlib_simlex999_per_seed', 'overlap_netlib_gensim', 'overlap_netlib_netlib'):
+        assert resumed[key] == whole[key]
