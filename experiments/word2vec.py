@@ -3,15 +3,14 @@
 Both learn word vectors from the same sentences (gensim's Lee corpus by
 default, or ``--text FILE``) with the same vector size, window, negatives,
 minimum count, epochs and learning-rate schedule (SGD from ``--lr`` down to
-0.0001, gensim's), several seeds each; gensim runs without subsampling and
-with whole windows, as Chainer's example trains.  Both are scored by the same
-code on gensim's shipped WordSim-353, SimLex-999 (Spearman correlation with
-the human scores) and analogies (3CosAdd accuracy), each restricted to the
-vocabulary, and by how many of each word's 10 nearest neighbours they share::
+0.0001, gensim's), several seeds each; gensim without subsampling and with
+whole windows, as Chainer's example trains.  The same code scores both on
+gensim's WordSim-353 and SimLex-999 (Spearman correlation with the human
+scores) and analogies (3CosAdd accuracy), each restricted to the vocabulary,
+and counts how many of each word's 10 nearest neighbours they share::
 
     netlib run word2vec
-    netlib run word2vec --text my_corpus.txt --epoch 5 --repeats 2
-"""
+    netlib run word2vec --text my_corpus.txt --epoch 5 --repeats 2"""
 
 import itertools
 import math
@@ -28,8 +27,8 @@ from netlib.errors import UsageError
 from netlib.runs import Run
 from netlib.seed import set_seed
 from netlib.snapshots import RandomStreams
-from netlib.word2vec import (SkipGram, analogy_score, neighbour_overlap, neighbours,
-                             similarity_score, vocabulary, windows)
+from netlib.word2vec import (SkipGram, neighbour_overlap, neighbours, score_vectors,
+                             vocabulary, windows)
 
 DEFAULTS = dict(
     epoch=10,             # sweeps over the corpus, both libraries
@@ -37,7 +36,6 @@ DEFAULTS = dict(
     unit=100,             # vector size (gensim's default)
     optimizer='sgd',      # gensim's: plain SGD on every pair
     lr=0.025,             # gensim's alpha, falling linearly to MIN_LR over the run
-    frequency=1,
     out='runs/word2vec',
 )
 MIN_LR = 0.0001  # gensim's min_alpha
@@ -63,14 +61,13 @@ def main(argv=None):
     # 0: load data: the sentences, the vocabulary, the evaluation sets
     sentences = wordsim.read_sentences(args.text or wordsim.data_file(wordsim.LEE))
     words, counts = vocabulary(sentences, args.min_count)
-    if len(words) < 11:
-        raise UsageError(f'--min-count {args.min_count} leaves {len(words)} words; '
-                         'at least 11 are needed for 10 nearest neighbours')
+    if len(words) < 11:  # 10 nearest neighbours
+        raise UsageError(f'--min-count {args.min_count} leaves {len(words)} words of 11 needed')
     index = {word: i for i, word in enumerate(words)}
     centres, contexts = windows(sentences, index, args.window)
     similarity, analogies = wordsim.evaluation_sets()
     questions = [question for section in analogies.values() for question in section]
-    import gensim  # found by evaluation_sets; imported here, after the one-line check
+    import gensim  # found by evaluation_sets: imported after its one-line check
     run = Run(args)
 
     # 1: settings: one SkipGram per seed, each with its own random stream
@@ -110,44 +107,39 @@ def main(argv=None):
     netlib_seconds = time.perf_counter() - start  # of this process (a resumed run: since then)
     vectors = {name: model.embed.W.array for name, model in models.items()}
     start = time.perf_counter()
-    for seed in seeds:
+    for seed in seeds:  # skip-gram, negative sampling; no subsampling, whole windows
         model = gensim.models.Word2Vec(
             sentences, vector_size=args.unit, window=args.window, negative=args.negative,
             min_count=args.min_count, epochs=args.epoch, alpha=args.lr, min_alpha=MIN_LR,
             sg=1, hs=0, sample=0, shrink_windows=False, seed=seed, workers=1)
-        if set(model.wv.index_to_key) != set(words):
-            raise RuntimeError('gensim kept another vocabulary')  # the same counts, so never
         vectors[f'gensim_{seed}'] = np.array([model.wv[word] for word in words])
     gensim_seconds = time.perf_counter() - start
 
     # 3: results: the same scores for both, their means over seeds
-    scores = {name: {**{key: similarity_score(v, index, pairs)[0]
-                        for key, pairs in similarity.items()},
-                     'analogy': analogy_score(v, index, questions)[0]}
+    scores = {name: score_vectors(v, index, similarity, questions)[0]
               for name, v in vectors.items()}
-    metrics = {f'{key}_pairs': similarity_score(vectors[name], index, pairs)[1]
-               for key, pairs in similarity.items()}
-    metrics['analogy_questions'] = analogy_score(vectors[name], index, questions)[1]
-    print(f'covered: {metrics["wordsim353_pairs"]} of {len(similarity["wordsim353"])} '
-          f'WordSim-353 pairs, {metrics["simlex999_pairs"]} of {len(similarity["simlex999"])} '
-          f'SimLex-999 pairs, {metrics["analogy_questions"]} of {len(questions)} analogies')
+    covered = score_vectors(vectors[name], index, similarity, questions)[1]  # same for all
+    metrics = {'wordsim353_pairs': covered['wordsim353'], 'simlex999_pairs': covered['simlex999'],
+               'analogy_questions': covered['analogy']}
+    print(f'covered: {covered["wordsim353"]} of {len(similarity["wordsim353"])} WordSim-353 '
+          f'pairs, {covered["simlex999"]} of {len(similarity["simlex999"])} SimLex-999 pairs, '
+          f'{covered["analogy"]} of {len(questions)} analogies')
     for library in ('netlib', 'gensim'):
         for key in ('wordsim353', 'simlex999', 'analogy'):
             values = [scores[f'{library}_{seed}'][key] for seed in seeds]
             metrics[f'{library}_{key}'] = mean(values)
             metrics[f'{library}_{key}_per_seed'] = values
-    overlaps = {pair: mean([neighbour_overlap(vectors[f'{a}_{i}'], vectors[f'{b}_{j}'])
-                            for i, j in itertools.product(seeds, seeds) if a != b or i < j])
-                for pair in ('netlib-gensim', 'gensim-gensim', 'netlib-netlib')
-                for a, b in [pair.split('-')]}
-    metrics.update({f'overlap_{pair.replace("-", "_")}': value
-                    for pair, value in overlaps.items()})
-    metrics['overlap_ratio'] = (overlaps['netlib-gensim'] / overlaps['gensim-gensim']
-                                if overlaps['gensim-gensim'] else None)
-    metrics.update(netlib_seconds=netlib_seconds, gensim_seconds=gensim_seconds)
+    overlaps = {f'{a}-{b}': mean([neighbour_overlap(vectors[f'{a}_{i}'], vectors[f'{b}_{j}'])
+                                  for i, j in itertools.product(seeds, seeds) if a != b or i < j])
+                for a, b in (('netlib', 'gensim'), ('gensim', 'gensim'), ('netlib', 'netlib'))}
+    gensims = overlaps['gensim-gensim']
+    metrics.update({'overlap_' + pair.replace('-', '_'): value for pair, value in overlaps.items()},
+                   overlap_ratio=overlaps['netlib-gensim'] / gensims if gensims else None,
+                   netlib_seconds=netlib_seconds, gensim_seconds=gensim_seconds)
     print(f'{"":12s}{"netlib":>10s}{"gensim":>10s}   (mean over {len(seeds)} seeds)')
     for key in ('wordsim353', 'simlex999', 'analogy'):
-        print(f'{key:12s}{show(metrics[f"netlib_{key}"]):>10s}{show(metrics[f"gensim_{key}"]):>10s}')
+        print(f'{key:12s}' + ''.join(f'{show(metrics[f"{library}_{key}"]):>10s}'
+                                     for library in ('netlib', 'gensim')))
     print(f'10 nearest neighbours shared: netlib-gensim {show(overlaps["netlib-gensim"])}, '
           f'gensim-gensim {show(overlaps["gensim-gensim"])}, netlib-netlib '
           f'{show(overlaps["netlib-netlib"])}; training {netlib_seconds:.1f} s (netlib), '
@@ -158,7 +150,7 @@ def main(argv=None):
 
 
 def mean(values):
-    values = [value for value in values if value is not None]
+    values = [value for value in values if value is not None]  # None: too few pairs
     return float(np.mean(values)) if values else None
 
 

@@ -143,3 +143,16 @@ def test_a_killed_run_resumes_to_the_same_vectors(tmp_path, monkeypatch):
     resumed = word2vec.main([*common, '--out', str(tmp_path / 'cut'), '--resume'])
     for key in ('netlib_simlex999_per_seed', 'overlap_netlib_gensim', 'overlap_netlib_netlib'):
         assert resumed[key] == whole[key]
+
+
+def test_without_gensim_one_line_says_how_to_install_it(monkeypatch):
+    monkeypatch.setattr(wordsim.importlib.util, 'find_spec', lambda name: None)
+    with pytest.raises(DataError, match=r"gensim is not installed.*pip install"):
+        wordsim.evaluation_sets()
+
+
+def test_a_missing_text_is_refused_in_one_line_without_a_run_folder(run, tmp_path):
+    out = tmp_path / 'run'
+    result = run('experiments.word2vec', '--text', tmp_path / 'missing.txt', '--out', out)
+    assert result.returncode == 2 and not out.exists()
+    assert len(result.stderr.strip().splitlines()) == 1 and 'no such file' in result.stderr
