@@ -62,4 +62,35 @@ EXPERIMENTS = (
                    basis='Karpathy, Johnson & Fei-Fei (2015), "Visualizing and understanding '
                          'recurrent networks", table 2: LSTM below RNN on character models'),
         )),
+    Experiment(
+        name='seq2seq_addition',
+        source=f'{UDACITY}: seq2seq; {KERAS_ADDITION}',
+        plots=('loss.png', 'accuracy.png'),
+        targets=(
+            # Keras counts characters; exact match (all four right) is the stricter count.
+            Target('An LSTM encoder-decoder answers at least 99 % of the held-out three-digit '
+                   'additions exactly, fed its own previous output', 'test_accuracy',
+                   kind='at_least', bound=0.99, seeded=True, basis=KERAS_ADDITION),
+            Target('It first reaches 99 % held-out exact match in fewer epochs than the '
+                   "Keras example's 100", 'epochs_to_99', kind='at_most', bound=99,
+                   seeded=True, basis=KERAS_ADDITION),
+        )),
+    Experiment(
+        name='word2vec',
+        source=f"{UDACITY}: word2vec; Chainer's examples/word2vec on gensim's Lee corpus",
+        plots=('loss.png', 'scores.png'),
+        targets=(
+            Target("netlib's WordSim-353 Spearman correlation (mean of 3 seeds) is within "
+                   "0.1 of gensim's", 'netlib_wordsim353', against='gensim_wordsim353',
+                   tolerance=0.1, seeded=True, basis=f'{GENSIM}; {SPEARMAN_MARGIN}'),
+            Target("netlib's SimLex-999 Spearman correlation is within 0.1 of gensim's",
+                   'netlib_simlex999', against='gensim_simlex999', tolerance=0.1,
+                   seeded=True, basis=f'{GENSIM}; {SPEARMAN_MARGIN}'),
+            Target("netlib's analogy accuracy is within 0.02 of gensim's",
+                   'netlib_analogy', against='gensim_analogy', tolerance=0.02, seeded=True,
+                   basis=f'{GENSIM}; 0.02 is 3 of the 146 questions the Lee vocabulary covers'),
+            Target("netlib's and gensim's vectors share at least 70 % as many of each word's "
+                   "10 nearest neighbours as two gensim seeds share", 'overlap_ratio',
+                   kind='at_least', bound=0.7, seeded=True, basis=GENSIM),
+        )),
 )

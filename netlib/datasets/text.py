@@ -10,6 +10,7 @@ A missing, empty or binary file, or no gensim, is refused in one line
 """
 
 import importlib.util
+import re
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,8 @@ from netlib.errors import DataError
 
 LEE = 'lee_background.cor'
 INSTALL = "pip install -e '.[text]' (or pip install gensim==4.3.3)"
+# gensim.utils.simple_preprocess: lower-case runs of letters (no digits or '_'), 2-15 long.
+WORD = re.compile(r'[^\W\d_]+')
 
 
 def gensim_test_file(name):
@@ -62,6 +65,21 @@ def load_text(path=None):
     """``(text, where)``: the file *path*, or gensim's Lee corpus when *path* is None."""
     path = gensim_test_file(LEE) if path is None else Path(path)
     return read_text(path), str(path)
+
+
+def tokenize(line):
+    """Lower-case words as gensim's ``simple_preprocess`` cuts them."""
+    return [word for word in WORD.findall(line.lower()) if 2 <= len(word) <= 15]
+
+
+def load_sentences(path=None):
+    """One list of words per line that has any (Lee: one article a line) of the file *path*,
+    or of gensim's Lee corpus when *path* is None."""
+    text, where = load_text(path)
+    sentences = [words for words in map(tokenize, text.splitlines()) if words]
+    if not sentences:
+        raise DataError(f'--text {where}: holds no words')
+    return sentences
 
 
 def char_vocabulary(text):
