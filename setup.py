@@ -4,7 +4,8 @@ from setuptools import find_packages, setup
 UI = ['chainerui==0.11.0', 'sqlalchemy<2']
 # gensim: the Lee corpus and the word lists in its wheel (netlib.datasets.text) and the
 # word2vec peer.  4.3.3 is the newest for Python 3.11 and needs NumPy < 2 (and SciPy
-# < 1.14, which pip picks); 4.4.0 is the first for NumPy 2 (Python 3.12+, untested here).
+# < 1.14, which pip picks); 4.4.0 is the first for NumPy 2 (tested on Python 3.13 with
+# NumPy 2.2.6 and SciPy 1.18.1).
 TEXT = ['gensim==4.3.3; python_version < "3.12"', 'gensim==4.4.0; python_version >= "3.12"']
 
 setup(
