@@ -31,6 +31,7 @@ class Row:
     value: float
     passed: bool
     spread: Spread = None
+    metrics: dict = None  # the run's, for a target measured against another metric
 
     def seeds_meeting(self):
         """'k of n seeds' meeting the criterion, or '' without a spread."""
@@ -60,7 +61,7 @@ def check(experiment, metrics, spreads):
         value = None if metrics is None else metrics.get(target.metric)
         spread = spreads.get((experiment.name, target.metric)) if target.seeded else None
         rows.append(Row(experiment, target, value, target.passes(value, metrics or {}, spread),
-                        spread))
+                        spread, metrics))
     return rows
 
 
@@ -82,7 +83,7 @@ def post_cells(row):
 
 def claim_cells(row):
     return (f'`{row.experiment.name}`', row.target.label, shown(row.value),
-            row.target.criterion(row.spread), row.target.basis, row.spread or '',
+            row.target.criterion(row.spread, row.metrics), row.target.basis, row.spread or '',
             row.seeds_meeting(), verdict(row))
 
 

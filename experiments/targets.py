@@ -126,12 +126,15 @@ class Target:
             return value <= bound
         raise ValueError(f'unknown target kind {self.kind!r}')
 
-    def criterion(self, spread=None):
+    def criterion(self, spread=None, metrics=None):
+        """The criterion in words; an *against* metric with its value in *metrics*."""
         tolerance, bound = self.resolved(spread)
         if tolerance is None and bound is None:
             return 'needs the seed spread (netlib reproduce --seeds 5)'
         if self.kind == 'close':
             around = f'`{self.against}`' if self.against else 'the post'
+            if self.against and (metrics or {}).get(self.against) is not None:
+                around += f' = {metrics[self.against]:.4g}'
             return f'= {around}' if tolerance == 0 else f'{around} ± {tolerance:.2g}'
         return {'at_least': '≥ ', 'at_most': '≤ '}[self.kind] + f'{bound:.4g}'
 

@@ -53,6 +53,6 @@ def registry_misses(name, metrics):
     from experiments.registry import EXPERIMENTS
     from experiments.targets import SPREAD
     experiment = next(e for e in EXPERIMENTS if e.name == name)
-    return [f'{target.label}: {metrics.get(target.metric)!r} vs {target.criterion()}'
+    return [f'{target.label}: {metrics.get(target.metric)!r} vs {target.criterion(None, metrics)}'
             for target in experiment.targets if SPREAD not in (target.tolerance, target.bound)
             if not target.passes(metrics.get(target.metric), metrics)]
