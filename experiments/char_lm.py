@@ -124,7 +124,7 @@ def main(argv=None):
     for temperature in TEMPERATURES:
         sample = language.sample(models['lstm'].copy(), chars, prime, args.sample_length,
                                  temperature, random)
-        metrics['samples'][f'{temperature:g}'] = sample
+        metrics['samples'][f'LSTM sample, temperature {temperature:g}'] = sample
         print(f'\nLSTM sample, temperature {temperature:g}:\n{sample}')
     return run.save_metrics(metrics)
 

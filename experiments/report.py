@@ -113,12 +113,25 @@ def write_readme(results, rows):
              'measured value and the criterion it must meet, with where the criterion comes '
              'from. The seed spread shows how far the claim holds beyond the reference seed.', '',
              *markdown_table(CLAIM_COLUMNS, claims, claim_cells), '']
-    for experiment in {row.experiment.name: row.experiment for row in rows}.values():
+    for experiment, metrics in {row.experiment.name: (row.experiment, row.metrics)
+                                for row in rows}.values():
         lines += [f'## {experiment.name}', '', f'Source: {experiment.source}', '',
                   f'Command: `netlib run {experiment.module.split(".")[-1]} '
                   f'{" ".join(experiment.args)}`'.replace(' `', '`'), '']
         lines += [f'![{plot}]({experiment.name}/{plot})' for plot in experiment.plots]
         lines.append('')
+        for key in experiment.texts:
+            lines += text_blocks((metrics or {}).get(key) or {})
+    atomic_write(results / 'README.md', lambda handle: handle.write('\n'.join(lines)))
+
+
+def text_blocks(texts):
+    """Each ``{heading: text or [lines]}`` as a heading over a fenced block."""
+    lines = []
+    for heading, text in texts.items():
+        text = '\n'.join(text) if isinstance(text, list) else text
+        lines += [f'{heading}:', '', '```', text or '(none)', '```', '']
+    return lines
     atomic_write(results / 'README.md', lambda handle: handle.write('\n'.join(lines)))
 
 

@@ -84,25 +84,31 @@ def main(argv=None):
     right = (answers == t[split:]).all(axis=1)
     reached = [record['epoch'] for record in log
                if record['validation/main/accuracy'] >= TARGET]
+    examples = {}
     for name, rows in (('right', np.flatnonzero(right)), ('wrong', np.flatnonzero(~right))):
-        shown = rows[:5]
-        print(f'{name} answers:' + ('' if len(shown) else ' none'))
-        for row in shown:
-            question = addition.decode(x[split + row])
-            question = question[::-1] if args.reverse else question
-            print(f'  {question.strip():>9} = {addition.decode(answers[row]).strip():<5} '
-                  f'(true {addition.decode(t[split + row]).strip()})')
+        examples[f'{name} answers'] = [answered(x[split + row], answers[row], t[split + row],
+                                                args.reverse) for row in rows[:5]]
+        print(f'{name} answers:', *examples[f'{name} answers'] or ['none'], sep='\n  ')
     last = log[-1]
     metrics = {'test_accuracy': float(right.mean()),  # exact match of the greedy answers
                'test_accuracy_per_char': last['validation/main/accuracy_per_char'],
                'train_loss': last['main/loss'], 'test_loss': last['validation/main/loss'],
                'epochs_to_99': reached[0] if reached else None,
                'keras_epochs_to_99': KERAS_EPOCHS,
-               'seconds_per_epoch': last['elapsed_time'] / last['epoch']}
+               'seconds_per_epoch': last['elapsed_time'] / last['epoch'],
+               'examples': examples}
     print(f'held-out exact match {metrics["test_accuracy"]:.4f} (per character '
           f'{metrics["test_accuracy_per_char"]:.4f}); first epoch at >= {TARGET}: '
           f'{metrics["epochs_to_99"]} (Keras: {KERAS_EPOCHS})')
     return run.save_metrics(metrics)
+
+
+def answered(question, answer, truth, reverse):
+    """'  123+45 = 168   (true 168)' from the encoded question and answers."""
+    question = addition.decode(question)
+    question = question[::-1] if reverse else question
+    return (f'{question.strip():>9} = {addition.decode(answer).strip():<5} '
+            f'(true {addition.decode(truth).strip()})')
 
 
 if __name__ == '__main__':

@@ -142,13 +142,15 @@ class Target:
 @dataclass(frozen=True)
 class Experiment:
     """``experiments/SCRIPT.py`` (*script* defaults to *name*) run with *args* by
-    ``make reproduce``."""
+    ``make reproduce``; the report shows its *plots* and the text metrics named in
+    *texts* (samples, example answers: ``{heading: text or [lines]}``)."""
 
     name: str
     targets: tuple
     script: str = None
     args: tuple = ()
     plots: tuple = ()
+    texts: tuple = ()
     source: str = ''
 
     @property

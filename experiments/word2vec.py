@@ -145,7 +145,7 @@ def main(argv=None):
           f'gensim-gensim {show(overlaps["gensim-gensim"])}, netlib-netlib '
           f'{show(overlaps["netlib-netlib"])}; training {netlib_seconds:.1f} s (netlib), '
           f'{gensim_seconds:.1f} s (gensim)')
-    show_neighbours(vectors, words, index, seeds[0])
+    metrics['nearest_words'] = nearest_words(vectors, words, index, seeds[0])
     plot_scores(run.path('scores.png'), scores, seeds)
     return run.save_metrics(metrics)
 
@@ -159,13 +159,17 @@ def show(value):
     return '-' if value is None else f'{value:.3f}'  # None: too few pairs, or one seed
 
 
-def show_neighbours(vectors, words, index, seed, k=5):
+def nearest_words(vectors, words, index, seed, k=5):
+    """{'netlib, seed S': ['fire: blaze ...', ...], 'gensim, seed S': [...]}, printed."""
     shown = [word for word in SHOWN if word in index] or words[:3]
+    lists = {}
     for library in ('netlib', 'gensim'):
         nearest = neighbours(vectors[f'{library}_{seed}'], k)
-        print(f'nearest {k} ({library}, seed {seed}):')
-        for word in shown:
-            print(f'  {word:>12s}: ' + ' '.join(words[i] for i in nearest[index[word]]))
+        lists[f'{library}, seed {seed}'] = [
+            f'{word:>12s}: ' + ' '.join(words[i] for i in nearest[index[word]]) for word in shown]
+    for name, lines in lists.items():
+        print(f'nearest {k} ({name}):', *lines, sep='\n  ')
+    return lists
 
 
 def plot_scores(path, scores, seeds):

@@ -93,3 +93,12 @@ def test_the_report_separates_post_numbers_from_claims(tmp_path):
            '= the post |  | pass |' in numbers
     assert 'cannot fit XOR' in claims and 'cannot fit XOR' not in numbers
     assert '../shared' not in text
+
+
+def test_the_report_prints_an_experiments_texts(tmp_path):
+    (tmp_path / 'char_lm').mkdir()
+    (tmp_path / 'char_lm' / 'metrics.json').write_text(json.dumps(
+        {'samples': {'LSTM sample, temperature 0.5': 'The minister said'}}))
+    report.report(tmp_path)
+    section = (tmp_path / 'README.md').read_text().split('## char_lm')[1]
+    assert 'LSTM sample, temperature 0.5:\n\n```\nThe minister said\n```' in section

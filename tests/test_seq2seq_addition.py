@@ -64,4 +64,7 @@ def test_a_short_run(tmp_path, capsys):
     assert metrics['keras_epochs_to_99'] == 100
     printed = capsys.readouterr().out
     assert 'right answers' in printed and 'wrong answers' in printed
+    right, wrong = metrics['examples']['right answers'], metrics['examples']['wrong answers']
+    assert len(right) == min(5, round(60 * metrics['test_accuracy'])) and len(wrong) <= 5
+    assert all(line in printed for line in right + wrong)
     assert {'loss.png', 'accuracy.png'} <= {path.name for path in out.glob('*.png')}

@@ -119,6 +119,8 @@ def test_a_short_run(tmp_path, capsys):
     assert 0 <= metrics['overlap_netlib_gensim'] <= 1
     printed = capsys.readouterr().out
     assert 'nearest 5 (netlib' in printed and 'nearest 5 (gensim' in printed
+    assert set(metrics['nearest_words']) == {'netlib, seed 0', 'gensim, seed 0'}
+    assert all(line in printed for lines in metrics['nearest_words'].values() for line in lines)
     assert {'loss.png', 'scores.png'} <= {path.name for path in out.glob('*.png')}
 
 

@@ -51,6 +51,7 @@ EXPERIMENTS = (
         name='char_lm',
         source=f"{UDACITY}: RNN, LSTM; {PTB_EXAMPLE}, on characters of gensim's Lee corpus",
         plots=('loss.png',),
+        texts=('samples',),
         targets=(
             Target('Held-out bits per character of the LSTM are at least 1 bit below the '
                    'add-one bigram model counted on the same split', 'lstm_minus_bigram_bpc',
@@ -66,6 +67,7 @@ EXPERIMENTS = (
         name='seq2seq_addition',
         source=f'{UDACITY}: seq2seq; {KERAS_ADDITION}',
         plots=('loss.png', 'accuracy.png'),
+        texts=('examples',),
         targets=(
             # Keras counts characters; exact match (all four right) is the stricter count.
             Target('An LSTM encoder-decoder answers at least 99 % of the held-out three-digit '
@@ -79,6 +81,7 @@ EXPERIMENTS = (
         name='word2vec',
         source=f"{UDACITY}: word2vec; Chainer's examples/word2vec on gensim's Lee corpus",
         plots=('loss.png', 'scores.png'),
+        texts=('nearest_words',),
         targets=(
             Target("netlib's WordSim-353 Spearman correlation (mean of 3 seeds) is within "
                    "0.1 of gensim's", 'netlib_wordsim353', against='gensim_wordsim353',
