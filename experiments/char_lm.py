@@ -114,10 +114,15 @@ def main(argv=None):
         metrics[f'{kind}_bpc'] = language.bits_per_character(model.copy(), test, EVAL_BATCH)
     metrics['lstm_minus_rnn_bpc'] = metrics['lstm_bpc'] - metrics['rnn_bpc']
     metrics['lstm_minus_bigram_bpc'] = metrics['lstm_bpc'] - metrics['bigram_bpc']
+    held_out = {name: metrics[key] for name, key in (
+        ('unigram counts', 'unigram_bpc'), ('bigram counts', 'bigram_bpc'),
+        *((NAMES[kind], f'{kind}_bpc') for kind in CELLS))}
     print(f'held-out bits per character ({len(test):,} characters):')
-    for name, key in (('unigram', 'unigram_bpc'), ('bigram', 'bigram_bpc'),
-                      *((NAMES[kind], f'{kind}_bpc') for kind in CELLS)):
-        print(f'  {name:>9s} {metrics[key]:.3f}')
+    for name, bits in held_out.items():
+        print(f'  {name:>14s} {bits:.3f}')
+    plots.bar_chart(run.path('held_out_bpc.png'), held_out,
+                    f'Held-out {Path(where).name} ({len(test):,} characters)',
+                    'bits per character (lower is better)', 'model')
     random = np.random.RandomState(args.seed)
     prime = PRIME if set(PRIME) <= set(chars) else text[0]  # --text may lack 'T'
     metrics['samples'] = {}

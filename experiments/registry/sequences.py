@@ -50,7 +50,7 @@ EXPERIMENTS = (
     Experiment(
         name='char_lm',
         source=f"{UDACITY}: RNN, LSTM; {PTB_EXAMPLE}, on characters of gensim's Lee corpus",
-        plots=('loss.png',),
+        plots=('held_out_bpc.png', 'loss.png'),
         texts=('samples',),
         targets=(
             Target('Held-out bits per character of the LSTM are at least 1 bit below the '
