@@ -93,7 +93,9 @@ def test_char_lm_small_on_a_users_text(tmp_path):
     assert metrics['vocabulary'] == 11  # 'the cat sat on the mat. '
     # the next character is the one 24 back: beyond a bigram, within the LSTM's reach
     assert metrics['lstm_bpc'] < metrics['bigram_bpc'] / 2 < metrics['unigram_bpc']
-    assert set(metrics['samples']) == {'LSTM sample, temperature 0.5', 'LSTM sample, temperature 1'}
+    assert set(metrics['samples']) == {'LSTM sample, temperature 0.5',
+                                       'LSTM sample, temperature 1'}
     # primed with the text's first character: the text has no 'T' for 'The '
     assert all(len(sample) == 41 and sample[0] == 't' for sample in metrics['samples'].values())
-    assert {path.name for path in (tmp_path / 'run').glob('*.png')} == {'loss.png'}
+    assert {path.name for path in (tmp_path / 'run').glob('*.png')} == {'loss.png',
+                                                                         'held_out_bpc.png'}
