@@ -2,6 +2,8 @@ from setuptools import find_packages, setup
 
 # ChainerUI 0.11 (its last release) is written for SQLAlchemy 1.x.
 UI = ['chainerui==0.11.0', 'sqlalchemy<2']
+# Tested with mpi4py 4.1.2 and mpich 5.0.2 (the wheels on PyPI).
+MPI = ['mpi4py>=4', 'mpich']
 
 setup(
     name='netlib',
@@ -28,7 +30,10 @@ setup(
     extras_require={
         'gpu': ['cupy-cuda12x<14'],
         'ui': UI,
-        'test': ['pytest', 'hypothesis', 'scikit-learn', 'pillow', *UI],
+        # ChainerMN (inside chainer) over MPI: the mpich wheel brings mpiexec and
+        # libmpi, so no system MPI is needed; a system MPI works too.
+        'mpi': MPI,
+        'test': ['pytest', 'hypothesis', 'scikit-learn', 'pillow', *UI, *MPI],
     },
     entry_points={'console_scripts': ['netlib = netlib.command:main']},
 )

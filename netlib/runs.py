@@ -67,8 +67,9 @@ class Run:
 
     def check_batchsize(self, examples):
         if self.args.batchsize > examples:
+            held = '' if self.comm is None else f' each of the {self.comm.size} workers holds'
             raise UsageError(f'--batchsize {self.args.batchsize} is larger than the '
-                             f'{examples} training examples')
+                             f'{examples} training examples{held}')
 
     def manager(self, optimizers, length, **options):
         """A :class:`netlib.loop.Manager` for a hand-written loop in this run."""
