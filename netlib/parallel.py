@@ -15,8 +15,8 @@ import shutil
 import sys
 import tempfile
 
-import numpy as np
 import chainer
+import numpy as np
 from chainer import training
 from chainer.datasets import TupleDataset
 
@@ -62,7 +62,7 @@ def communicator(name, device):
     except Exception as error:  # noqa: BLE001 -- NCCL or CuPy missing raise many kinds
         raise UsageError(f'--communicator {name}: {error}') from None
     if comm.rank != 0:  # only rank 0 prints, as in ChainerMN's examples
-        sys.stdout = open('/dev/null', 'w')  # noqa: SIM115 -- for the life of the process
+        sys.stdout = open(os.devnull, 'w')  # noqa: SIM115 -- for the life of the process
     return comm
 
 
@@ -104,6 +104,8 @@ def scatter(dataset, comm, seed, equal=True):
     the test set is split without repeats.  A TupleDataset of arrays stays one.
     """
     from chainermn.datasets import scatter_index
+    if len(dataset) < comm.size:
+        raise UsageError(f'{len(dataset)} examples cannot be split over {comm.size} workers')
     order = np.random.RandomState(seed).permutation(len(dataset))
     begin, end = scatter_index(len(dataset), comm, force_equal_length=equal)
     indices = order[begin:end]
