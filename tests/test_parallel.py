@@ -16,35 +16,32 @@ import pytest
 
 from conftest import ROOT
 
-# Runs mnist_mlp and saves this rank's parameters to OUT/rankN.npz after training.
-WORKER = '''
-import sys
-import numpy as np
-from netlib import cli, loop
-from experiments import mnist_mlp
-original = loop.fit
-def fit(run, model, *args, **kwargs):
-    log = original(run, model, *args, **kwargs)
-    rank = 0 if run.comm is None else run.comm.rank
-    np.savez(f'{sys.argv[1]}/rank{rank}.npz', **dict((n, p.array) for n, p in model.namedparams()))
-    return log
-loop.fit = fit
-cli.run_main(mnist_mlp.main, sys.argv[2:])
-'''
 IMAGES = 200  # 2 workers x 100, or 1 process x 200: one update an epoch over all of them
 EPOCHS = 5
+# A worker under mpiexec: train_and_save below, from this file.
+WORKER = ('import sys; sys.path.insert(0, "tests"); from netlib import cli; '
+          'from test_parallel import train_and_save; '
+          'cli.run_main(lambda argv: train_and_save(argv[0], argv[1:]), sys.argv[1:])')
 
 
-def run_worker(tmp, name, flags, mpiexec=None):
-    folder = tmp / name
-    folder.mkdir()
-    command = [sys.executable, '-c', WORKER, str(folder), *map(str, flags),
-               '--out', str(folder / 'run')]
-    if mpiexec:
-        command = [mpiexec, '-n', '2', *command]
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    return folder, result.stdout
+def train_and_save(folder, argv):
+    """mnist_mlp with *argv*; this rank's parameters after training in folder/rankN.npz."""
+    from experiments import mnist_mlp
+    from netlib import loop
+    original = loop.fit
+
+    def fit(run, model, *args, **kwargs):
+        log = original(run, model, *args, **kwargs)
+        rank = 0 if run.comm is None else run.comm.rank
+        np.savez(f'{folder}/rank{rank}.npz',
+                 **{name: param.array for name, param in model.namedparams()})
+        return log
+
+    loop.fit = fit
+    try:
+        return mnist_mlp.main(argv)
+    finally:
+        loop.fit = original
 
 
 @pytest.fixture(scope='module', params=['sgd', 'adam'])
@@ -55,10 +52,16 @@ def runs(request, mpiexec, data_dir, tmp_path_factory):
     flags = ['--epoch', EPOCHS, '--unit', 50, '--train-size', IMAGES, '--test-size', 100,
              '--data-dir', data_dir, '--optimizer', request.param,
              *(['--lr', 0.5] if request.param == 'sgd' else [])]
-    two = run_worker(tmp, 'two', [*flags, '--batchsize', IMAGES // 2,
-                                   '--communicator', 'naive'], mpiexec)
-    one = run_worker(tmp, 'one', [*flags, '--batchsize', IMAGES])
-    return request.param, two, one
+    flags = [str(flag) for flag in flags]
+    two, one = tmp / 'two', tmp / 'one'
+    two.mkdir(), one.mkdir()
+    result = subprocess.run([mpiexec, '-n', '2', sys.executable, '-c', WORKER, str(two),
+                             *flags, '--batchsize', str(IMAGES // 2), '--communicator', 'naive',
+                             '--out', str(two / 'run')],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    train_and_save(one, [*flags, '--batchsize', str(IMAGES), '--out', str(one / 'run')])
+    return request.param, (two, result.stdout), one
 
 
 def test_batch_per_worker_and_total_are_printed_once(runs):
@@ -88,7 +91,7 @@ def test_weights_equal_one_process_of_the_total_batch(runs):
     first layer's largest weight (3.8e-7 at 0.17), at most 4 ulp elsewhere.
     The bounds allow 4x the worst measured.
     """
-    optimizer, (two, _), (one, _) = runs
+    optimizer, (two, _), one = runs
     ulps = {'sgd': 12, 'adam': 100}[optimizer]
     parallel, single = np.load(two / 'rank0.npz'), np.load(one / 'rank0.npz')
     for name in single.files:
@@ -103,7 +106,7 @@ def test_log_equals_one_process_of_the_total_batch(runs):
     float32 means of 100 or 200 losses near 2.3: measured at most 2.4e-7 apart,
     one ulp of 2.3; the bound allows 4 ulp.
     """
-    _, (two, _), (one, _) = runs
+    _, (two, _), one = runs
     parallel = json.loads((two / 'run' / 'log').read_text())
     single = json.loads((one / 'run' / 'log').read_text())
     assert [record['iteration'] for record in parallel] == list(range(1, EPOCHS + 1))
