@@ -7,6 +7,8 @@ UI = ['chainerui==0.11.0', 'sqlalchemy<2']
 # < 1.14, which pip picks); 4.4.0 is the first for NumPy 2 (tested on Python 3.13 with
 # NumPy 2.2.6 and SciPy 1.18.1).
 TEXT = ['gensim==4.3.3; python_version < "3.12"', 'gensim==4.4.0; python_version >= "3.12"']
+# Tested with mpi4py 4.1.2 and mpich 5.0.2 (the wheels on PyPI).
+MPI = ['mpi4py>=4', 'mpich']
 
 setup(
     name='netlib',
@@ -34,7 +36,10 @@ setup(
         'gpu': ['cupy-cuda12x<14'],
         'ui': UI,
         'text': TEXT,
-        'test': ['pytest', 'hypothesis', 'scikit-learn', 'pillow', *UI, *TEXT],
+        # ChainerMN (inside chainer) over MPI: the mpich wheel brings mpiexec and
+        # libmpi, so no system MPI is needed; a system MPI works too.
+        'mpi': MPI,
+        'test': ['pytest', 'hypothesis', 'scikit-learn', 'pillow', *UI, *TEXT, *MPI],
     },
     entry_points={'console_scripts': ['netlib = netlib.command:main']},
 )

@@ -33,7 +33,7 @@ class ArgumentParser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
     def error(self, message):
-        self.exit(2, f'{self.prog}: error: {message} (see --help)\n')
+        fail(self.prog, f'{message} (see --help)')
 
 
 def run_main(main, argv=None, prog=None):
@@ -58,8 +58,10 @@ def run_main(main, argv=None, prog=None):
 
 
 def fail(prog, message, code=UsageError.exit_code):
-    """End the program with one line on stderr."""
-    print(f'{prog}: error: {message}', file=sys.stderr)
+    """End the program with one line on stderr (from rank 0 alone in a data-parallel run)."""
+    from netlib.parallel import launched_rank
+    if launched_rank() == 0:
+        print(f'{prog}: error: {message}', file=sys.stderr)
     sys.exit(code)
 
 

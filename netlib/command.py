@@ -4,6 +4,8 @@
 
     netlib list                           # experiments, their posts, targets, run times
     netlib run NAME [flags]               # = python -m experiments.NAME [flags]
+    netlib run --np K NAME [flags]        # = mpiexec -n K python -m experiments.NAME
+                                          #   --communicator naive [flags]: data-parallel
     netlib reproduce [--only NAME ...]    # = make reproduce (without the set-up)
     netlib report                         # rewrite results/README.md from the outputs
     netlib doctor [--data-dir DIR]        # versions, BLAS, chainer patches, data found
@@ -11,7 +13,11 @@
 
 import argparse
 import importlib
+import os
+import shutil
+import subprocess
 import sys
+from pathlib import Path
 
 from netlib import cli
 
@@ -23,6 +29,9 @@ def parse_args(argv):
     commands = parser.add_subparsers(dest='command', required=True, metavar='COMMAND')
     commands.add_parser('list', help='each experiment, its source post, targets and run time')
     run = commands.add_parser('run', help='run one experiment (NAME --help: its flags)')
+    run.add_argument('--np', type=workers, metavar='K',
+                     help='train data-parallel on K MPI processes (ChainerMN): mnist_mlp, '
+                          'mnist_cnn')
     run.add_argument('name', metavar='NAME', help='an experiment, see netlib list')
     run.add_argument('flags', nargs=argparse.REMAINDER, help="the experiment's flags")
     # Its flags (--only NAME ...) are reproduce's own: passed on as they come.
@@ -41,6 +50,34 @@ def parse_args(argv):
     return args
 
 
+def workers(text):
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f'must be a positive integer, got {text!r}')
+    return int(text)
+
+
+def run_parallel(name, workers, flags):
+    """``mpiexec -n K python -m experiments.NAME FLAGS``, ``--communicator naive`` unless given.
+
+    mpiexec is looked for beside this Python first: the mpich wheel of
+    ``pip install -e '.[mpi]'`` puts it in the virtualenv's bin/.
+    """
+    from netlib.parallel import MPI_INSTALL_HINT
+    module = experiment_module(name)
+    if 'communicator' not in module.DEFAULTS:
+        cli.fail('netlib run', f'{name} does not train data-parallel (--np); mnist_mlp and '
+                               'mnist_cnn do')
+    search = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get('PATH', '')])
+    mpiexec = shutil.which('mpiexec', path=search)
+    if mpiexec is None:
+        cli.fail('netlib run', f'--np needs mpiexec: {MPI_INSTALL_HINT}')
+    if not any(flag.startswith('--communicator') for flag in flags):
+        flags = [*flags, '--communicator', 'naive']
+    command = [mpiexec, '-n', str(workers), sys.executable, '-m', module.__name__, *flags]
+    print(' '.join(command), flush=True)
+    sys.exit(subprocess.call(command))
+
+
 def experiment_module(name):
     """``experiments.NAME``, or a one-line error naming the experiments."""
     from experiments.registry import EXPERIMENTS
@@ -56,6 +93,8 @@ def main(argv=None):
     from experiments import report, reproduce
     if args.command == 'list':
         cli.run_main(lambda _: report.list_experiments(), prog='netlib list')
+    elif args.command == 'run' and args.np:
+        run_parallel(args.name, args.np, args.flags)
     elif args.command == 'run':
         module = experiment_module(args.name)
         cli.run_main(module.main, args.flags, prog=f'netlib run {args.name}')

@@ -21,7 +21,7 @@ from chainer import training
 from chainer.training import extensions
 from chainer.training.trainer import _get_time
 
-from netlib import evaluation, plots, snapshots
+from netlib import evaluation, parallel, plots, snapshots
 from netlib.guard import DivergenceGuard
 from netlib.iterators import batch_iterator, converter_for
 
@@ -43,6 +43,8 @@ def extend(trainer, run, log_every=(1, 'epoch'), print_every=None, columns=('mai
     trainer.extend(DivergenceGuard(snapshot_every, allow_divergence))
     trainer.extend(extensions.LogReport(trigger=log_every))
     trainer.extend(snapshots.RandomStateSnapshot())
+    if not run.writes:  # another rank of a data-parallel run: rank 0 writes and prints
+        return
     trainer.extend(extensions.snapshot(filename=snapshots.FILENAME[unit], n_retains=2),
                    trigger=snapshot_every)
     if plot:  # drawing takes ~0.1 s: at the printed lines' interval, and at the end
@@ -109,6 +111,12 @@ def fit(run, model, optimizer, train, test, plot, extra_extensions=()):
     Returns the LogReport records.  Raises ``Diverged`` (exit code 3) with the
     log up to that point written.
     """
+    comm = run.comm
+    if comm is not None:  # data-parallel: a K-th of the data here, gradients averaged
+        print(parallel.describe(comm, run.args.communicator, run.args.batchsize), flush=True)
+        train = parallel.scatter(train, comm, run.args.seed)
+        test = test if test is None else parallel.scatter(test, comm, run.args.seed, False)
+        optimizer = parallel.optimizer(optimizer, comm)
     run.check_batchsize(len(train))
     train_iter = batch_iterator(train, run.args.batchsize)
     updater = training.updaters.StandardUpdater(train_iter, optimizer, device=run.device,
@@ -117,13 +125,16 @@ def fit(run, model, optimizer, train, test, plot, extra_extensions=()):
     columns = ['main/loss', 'main/accuracy']
     if test is not None:
         test_iter = batch_iterator(test, run.args.batchsize, repeat=False, shuffle=False)
-        trainer.extend(evaluation.WholeSetEvaluator(test_iter, model, device=run.device,
-                                            converter=converter_for(test_iter)))
+        evaluator = evaluation.WholeSetEvaluator(test_iter, model, device=run.device,
+                                                 converter=converter_for(test_iter))
+        trainer.extend(evaluator if comm is None else parallel.evaluator(evaluator, comm))
         columns = ['main/loss', 'validation/main/loss', 'main/accuracy',
                    'validation/main/accuracy']
     if not getattr(model, 'compute_accuracy', False):
         columns = [column for column in columns if not column.endswith('accuracy')]
     extend(trainer, run, columns=columns, plot=plot)
+    if comm is not None:
+        trainer.extend(parallel.MeanOverWorkers(comm, ['main/loss', 'main/accuracy']))
     for extension in extra_extensions:
         trainer.extend(extension)
     resume(trainer, run)

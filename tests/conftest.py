@@ -1,4 +1,6 @@
+import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +30,19 @@ def chainers_own_kernels():
 @pytest.fixture
 def run():
     return run_module
+
+
+@pytest.fixture(scope='session')
+def mpiexec():
+    """mpiexec and mpi4py (the mpi extra: the mpich wheel puts mpiexec beside this Python),
+    or a skip where they are missing (a failure in CI, whose `make test` installs them)."""
+    found = shutil.which('mpiexec', path=str(Path(sys.executable).parent))
+    if found is None or importlib.util.find_spec('mpi4py') is None:
+        reason = "mpi4py or mpiexec missing: pip install -e '.[mpi]'"
+        if os.environ.get('CI'):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return found
 
 
 @pytest.fixture(scope='session')
