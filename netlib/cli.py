@@ -42,7 +42,11 @@ def run_main(main, argv=None, prog=None):
     reuse_freed_memory()  # process-wide, so made here, once, at program start
     try:
         main(argv)
-    except (UsageError, Diverged) as error:
+    except UsageError as error:
+        if 'netlib.runs' in sys.modules:  # a run folder claimed before the refusal
+            sys.modules['netlib.runs'].release_unused()
+        fail(prog, error, error.exit_code)
+    except Diverged as error:
         fail(prog, error, error.exit_code)
     except MemoryError:
         fail(prog, 'not enough memory for this run: try a smaller --batchsize, --unit or '

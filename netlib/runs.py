@@ -1,8 +1,10 @@
 """One run: its device, seeds, kernels, run folder, ``args``, ``log``, metrics and plots.
 
 Every experiment starts with ``run = Run(args)`` and writes through it.  The
-run folder is made only when the first file is written, so input refused
-before that leaves nothing behind, and it is never one an earlier run wrote:
+run folder is made only when the first file is written, and input refused
+after that (a batch larger than the data, found when training starts) takes
+it back (:func:`release_unused`): refused input leaves nothing behind.  It
+is never one an earlier run wrote:
 a non-empty ``--out`` gets a numbered sibling (``out-2``, ``out-3``, ...)
 unless ``--resume`` continues a snapshot in it.  Every file is written to a
 temporary name and renamed, so a kill leaves the old or the new file, never
@@ -21,6 +23,7 @@ from netlib.seed import set_seed
 
 # Every run's args record the folder used; a claim is this file made exclusively.
 ARGS = 'args'
+CLAIMED = []  # (folder, the outermost folder this process made for it) for release_unused
 
 
 class Run:
@@ -123,12 +126,31 @@ def claim(out, continuing=False):
 
 def _claim(folder):
     try:
+        made = next((path for path in reversed((folder, *folder.parents))
+                     if not path.exists()), None)
         folder.mkdir(parents=True, exist_ok=True)
         if any(path.name != ARGS for path in folder.iterdir()):
             return False
         os.close(os.open(folder / ARGS, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        CLAIMED.append((folder, made))
         return True
     except FileExistsError:
         return False
     except OSError as error:
         raise UsageError(f'cannot create run folder {folder}: {error.strerror}') from None
+
+
+def release_unused():
+    """Take back the run folders this process claimed and wrote nothing to but ``args``
+    (called when input is refused after the claim)."""
+    while CLAIMED:
+        folder, made = CLAIMED.pop()
+        if folder.is_dir() and [path.name for path in folder.iterdir()] == [ARGS]:
+            (folder / ARGS).unlink()
+            for path in (folder, *folder.parents) if made else ():
+                try:
+                    path.rmdir()
+                except OSError:  # another run's files arrived meanwhile
+                    break
+                if path == made:
+                    break
