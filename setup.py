@@ -2,6 +2,9 @@ from setuptools import find_packages, setup
 
 # ChainerUI 0.11 (its last release) is written for SQLAlchemy 1.x.
 UI = ['chainerui==0.11.0', 'sqlalchemy<2']
+# netlib tune: Optuna 5 dropped the Chainer integration (ChainerPruningExtension);
+# its parameter importances fit scikit-learn's trees; psycopg2 reaches PostgreSQL.
+TUNE = ['optuna<5', 'optuna-integration<5', 'scikit-learn', 'psycopg2-binary']
 
 setup(
     name='netlib',
@@ -28,7 +31,8 @@ setup(
     extras_require={
         'gpu': ['cupy-cuda12x<14'],
         'ui': UI,
-        'test': ['pytest', 'hypothesis', 'scikit-learn', 'pillow', *UI],
+        'tune': TUNE,
+        'test': ['pytest', 'hypothesis', 'scikit-learn', 'pillow', *UI, *TUNE],
     },
     entry_points={'console_scripts': ['netlib = netlib.command:main']},
 )

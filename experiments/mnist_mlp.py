@@ -7,7 +7,7 @@ same command with ``--resume`` to continue from the last snapshot::
     netlib run mnist_mlp --epoch 1 --unit 100
 """
 
-from netlib import Classifier, MLP, cli, flags, optimizers
+from netlib import Classifier, MLP, cli, flags, optimizers, search
 from netlib.datasets.mnist import get_mnist
 from netlib.runs import Run
 
@@ -21,6 +21,17 @@ DEFAULTS = dict(
     train_size=None,
     test_size=None,
     out='runs/mnist_mlp',
+)
+
+# `netlib tune mnist_mlp`: what Optuna searches, each trial on a budget of 3 epochs over
+# 6,000 images, scored on the first 2,000 test images (the rest stay held out).
+SEARCH_SPACE = search.Space(
+    maximize='validation/main/accuracy',
+    budget=dict(epoch=3, train_size=6000, test_size=2000),
+    lr=search.LogUniform(1e-4, 1e-1),
+    optimizer=search.Choice('adam', 'momentum_sgd', 'rmsprop', 'adagrad'),
+    unit=search.IntRange(50, 1000, log=True),
+    batchsize=search.Choice(32, 64, 128, 256),
 )
 
 

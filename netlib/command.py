@@ -4,6 +4,7 @@
 
     netlib list                           # experiments, their posts, targets, run times
     netlib run NAME [flags]               # = python -m experiments.NAME [flags]
+    netlib tune NAME [--trials N] [--storage URL] [flags]   # Optuna searches NAME's flags
     netlib reproduce [--only NAME ...]    # = make reproduce (without the set-up)
     netlib report                         # rewrite results/README.md from the outputs
     netlib doctor [--data-dir DIR]        # versions, BLAS, chainer patches, data found
@@ -25,6 +26,11 @@ def parse_args(argv):
     run = commands.add_parser('run', help='run one experiment (NAME --help: its flags)')
     run.add_argument('name', metavar='NAME', help='an experiment, see netlib list')
     run.add_argument('flags', nargs=argparse.REMAINDER, help="the experiment's flags")
+    # Its own flags; the rest are the experiment's, fixed for every trial.
+    from netlib import tune
+    tune.add_arguments(commands.add_parser(
+        'tune', help="search NAME's flags with Optuna (the tune extra); NAME's flags given "
+                     'are fixed'))
     # Its flags (--only NAME ...) are reproduce's own: passed on as they come.
     commands.add_parser('reproduce', help='rerun the experiments, check targets (--only NAME)',
                         add_help=False)
@@ -34,7 +40,7 @@ def parse_args(argv):
     doctor.add_argument('--data-dir', help='the data folder to look in (default: '
                                            '$NETLIB_DATA_DIR, else the per-user cache)')
     args, rest = parser.parse_known_args(argv)
-    if args.command == 'reproduce':
+    if args.command in ('reproduce', 'tune'):
         args.flags = rest
     elif rest:
         parser.error(f'unrecognized arguments: {" ".join(rest)}')
@@ -59,6 +65,11 @@ def main(argv=None):
     elif args.command == 'run':
         module = experiment_module(args.name)
         cli.run_main(module.main, args.flags, prog=f'netlib run {args.name}')
+    elif args.command == 'tune':
+        from netlib import tune
+        module = experiment_module(args.name)
+        cli.run_main(lambda flags: tune.main(args, module, flags), args.flags,
+                     prog=f'netlib tune {args.name}')
     elif args.command == 'reproduce':
         cli.run_main(reproduce.main, args.flags, prog='netlib reproduce')
     elif args.command == 'doctor':

@@ -21,7 +21,7 @@ from chainer import training
 from chainer.training import extensions
 from chainer.training.trainer import _get_time
 
-from netlib import evaluation, plots, snapshots
+from netlib import evaluation, plots, search, snapshots
 from netlib.guard import DivergenceGuard
 from netlib.iterators import batch_iterator, converter_for
 
@@ -126,6 +126,9 @@ def fit(run, model, optimizer, train, test, plot, extra_extensions=()):
     extend(trainer, run, columns=columns, plot=plot)
     for extension in extra_extensions:
         trainer.extend(extension)
+    if search.current_trial():  # netlib tune: Optuna reports each epoch, stops a pruned trial
+        from optuna_integration import ChainerPruningExtension
+        trainer.extend(ChainerPruningExtension(*search.current_trial(), (1, 'epoch')))
     resume(trainer, run)
     try:
         # Chainer prints its own traceback for any error in the loop by default;
@@ -222,6 +225,7 @@ class Manager:
     def __iter__(self):
         trainer = self.trainer
         ordered = self._start()
+        reported = len(self.log)
         try:
             while not trainer.stop_trigger(trainer):
                 trainer.observation = {}
@@ -231,11 +235,23 @@ class Manager:
                     for _, entry in ordered:
                         if entry.trigger(trainer):
                             entry.extension(trainer)
+                    if search.current_trial() and len(self.log) > reported:
+                        reported = len(self.log)
+                        self._report_to_trial(*search.current_trial())
         finally:
             for _, entry in ordered:
                 if getattr(entry.extension, 'finalize', None):
                     entry.extension.finalize()
             self.run.keep_log(self.log)
+
+    def _report_to_trial(self, trial, key):
+        """netlib tune: the newest LogReport record's *key* to Optuna; stop if it prunes."""
+        import optuna
+        step = self.updater.epoch if self.trainer.stop_trigger.unit == 'epoch' else \
+            self.updater.iteration
+        trial.report(float(self.log[-1][key]), step)
+        if trial.should_prune():
+            raise optuna.TrialPruned(f'pruned at {self.trainer.stop_trigger.unit} {step}')
 
     def _start(self):
         """What ``Trainer.run`` does before its loop: order and initialize the extensions."""
