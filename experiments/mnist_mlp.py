@@ -29,7 +29,7 @@ SEARCH_SPACE = search.Space(
     maximize='validation/main/accuracy',
     budget=dict(epoch=3, train_size=6000, test_size=2000),
     lr=search.LogUniform(1e-4, 1e-1),
-    optimizer=search.Choice('adam', 'momentum_sgd', 'rmsprop', 'adagrad'),
+    optimizer=search.Choice('adam', 'momentum', 'rmsprop', 'adagrad'),
     unit=search.IntRange(50, 1000, log=True),
     batchsize=search.Choice(32, 64, 128, 256),
 )

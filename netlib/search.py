@@ -4,7 +4,7 @@
         maximize='validation/main/accuracy',          # a LogReport key, reported each epoch
         budget=dict(epoch=3, train_size=6000),        # every trial's flags unless given
         lr=search.LogUniform(1e-4, 1e-1),
-        optimizer=search.Choice('adam', 'momentum_sgd'),
+        optimizer=search.Choice('adam', 'momentum'),
         unit=search.IntRange(50, 1000, log=True),
     )
 

@@ -15,6 +15,7 @@ import json
 import os
 import shlex
 import socket
+import time
 import warnings
 from pathlib import Path
 
@@ -75,9 +76,12 @@ def main(args, module, experiment_flags):
 
     study = optuna.create_study(
         storage=storage, study_name=study_name, direction=space.direction, load_if_exists=True,
-        sampler=optuna.samplers.TPESampler(seed=args.sampler_seed, constant_liar=True),
         pruner=optuna.pruners.MedianPruner(n_startup_trials=5))
     study.set_user_attr('netlib', definition)
+    # A seeded sampler continuing a study must not suggest its first trials again.
+    study.sampler = optuna.samplers.TPESampler(
+        seed=None if args.sampler_seed is None else args.sampler_seed + len(study.trials),
+        constant_liar=True)  # several workers: a running trial counts, as a poor one
     counted = (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED,
                optuna.trial.TrialState.RUNNING)
     if len(study.get_trials(deepcopy=False, states=counted)) < args.trials:
@@ -96,7 +100,7 @@ def _import_optuna():
         raise UsageError("netlib tune needs Optuna: pip install 'netlib[tune]'") from None
     # ChainerPruningExtension is deprecated (Optuna 5 drops it: hence optuna<5),
     # the heartbeat experimental; neither is the user's to act on.
-    warnings.filterwarnings('ignore', category=FutureWarning, module='optuna')
+    warnings.filterwarnings('ignore', message='ChainerPruningExtension has been deprecated')
     warnings.filterwarnings('ignore', category=optuna.exceptions.ExperimentalWarning)
     return optuna
 
@@ -114,15 +118,19 @@ def split_flags(module, space, experiment_flags):
     given = {parser._option_string_actions[token.split('=')[0]].dest
              for token in experiment_flags if token in parser._option_string_actions
              or token.split('=')[0] in parser._option_string_actions}
-    if given & {'out', 'seed', 'resume'}:
-        raise UsageError('--out and --seed are the study\'s (trial N: OUT/trial-N, SEED+N); '
-                         '--resume has no meaning for a trial')
+    if 'resume' in given:
+        raise UsageError('--resume: a rerun with the same --storage and --study-name '
+                         'continues the study')
     budget = {name: value for name, value in space.budget.items() if name not in given}
     fixed = api.command_line(budget) + list(experiment_flags)
     parser.parse_args(fixed)
     unknown = sorted(set(space.flags) - {action.dest for action in parser._actions})
     if unknown:
         raise UsageError(f'SEARCH_SPACE names flags the experiment lacks: {", ".join(unknown)}')
+    for name, values in space.flags.items():  # each end of a range, each choice
+        for value in (values if isinstance(values, search.Choice) else
+                      (values.low, values.high)):
+            parser.parse_args(fixed + api.command_line({name: value}))
     return fixed, {name: value for name, value in space.flags.items() if name not in given}
 
 
@@ -157,13 +165,15 @@ def open_storage(optuna, url):
             return optuna.storages.RDBStorage(
                 url, engine_kwargs={'connect_args': connect}, heartbeat_interval=HEARTBEAT,
                 grace_period=GRACE)
-        except sqlalchemy.exc.OperationalError as error:  # refused, unknown host, bad file
-            reason = str(error.orig).strip().splitlines()[0]
-            break
         except sqlalchemy.exc.SQLAlchemyError as error:
-            # Two workers creating the tables of a new database at once: one loses
-            # the race (a duplicate table), and the second try finds them made.
-            reason = str(error).strip().splitlines()[0]
+            reason = str(getattr(error, 'orig', None) or error).strip().splitlines()[0]
+            # Two workers creating the tables of a new database at once: one loses the
+            # race (a table or version row already there), and its next try finds them made.
+            # Anything else (refused, unknown host, no such file) is final.
+            if not (isinstance(error, sqlalchemy.exc.IntegrityError) or
+                    'already exists' in reason):
+                break
+            time.sleep(1)
         except (ImportError, ValueError) as error:  # unknown dialect or driver
             reason = str(error.__cause__ or error).strip().splitlines()[0]
             break
@@ -182,8 +192,8 @@ def check_stored(storage, study_name, definition):
     differ = [key for key in definition if stored.get(key) != definition[key]]
     show = {key: lambda d, k=key: ' '.join(d[k]) if k == 'flags' else
             ','.join(d[k]) if k == 'space' else d[k] for key in definition}
-    raise UsageError(f'study {study_name!r} in this storage has another ' + '; '.join(
-        f'{key}: stored {show[key](stored)!r}, now {show[key](definition)!r}' for key in differ)
+    raise UsageError(f'study {study_name!r} in this storage differs: ' + '; '.join(
+        f'{key} stored {show[key](stored)!r}, given {show[key](definition)!r}' for key in differ)
         + ' (give another --study-name)')
 
 
