@@ -29,8 +29,11 @@ def parse_args(argv):
     # Its own flags; the rest are the experiment's, fixed for every trial.
     from netlib import tune
     tune.add_arguments(commands.add_parser(
-        'tune', help="search NAME's flags with Optuna (the tune extra); NAME's flags given "
-                     'are fixed'))
+        'tune', help="search NAME's flags with Optuna (the tune extra)",
+        usage='netlib tune NAME [options] [flags of NAME, fixed for every trial]',
+        description="Optuna searches NAME's SEARCH_SPACE, one run folder a trial; any of "
+                    "NAME's own flags given (netlib run NAME --help) are fixed for every trial "
+                    'and leave the search.'))
     # Its flags (--only NAME ...) are reproduce's own: passed on as they come.
     commands.add_parser('reproduce', help='rerun the experiments, check targets (--only NAME)',
                         add_help=False)

@@ -115,9 +115,9 @@ def split_flags(module, space, experiment_flags):
     parser = flags.make_parser(module.__doc__, module.DEFAULTS, getattr(module, 'add_flags',
                                                                        None))
     parser.prog = f'netlib tune {module.__name__.split(".")[-1]}'
-    given = {parser._option_string_actions[token.split('=')[0]].dest
-             for token in experiment_flags if token in parser._option_string_actions
-             or token.split('=')[0] in parser._option_string_actions}
+    options = parser._option_string_actions  # '--lr' and '-u' -> their argparse actions
+    given = {options[token.split('=')[0]].dest for token in experiment_flags
+             if token.split('=')[0] in options}
     if 'resume' in given:
         raise UsageError('--resume: a rerun with the same --storage and --study-name '
                          'continues the study')
@@ -189,12 +189,13 @@ def check_stored(storage, study_name, definition):
     stored = stored.get('netlib')
     if stored is None or stored == definition:
         return
-    differ = [key for key in definition if stored.get(key) != definition[key]]
-    show = {key: lambda d, k=key: ' '.join(d[k]) if k == 'flags' else
-            ','.join(d[k]) if k == 'space' else d[k] for key in definition}
-    raise UsageError(f'study {study_name!r} in this storage differs: ' + '; '.join(
-        f'{key} stored {show[key](stored)!r}, given {show[key](definition)!r}' for key in differ)
-        + ' (give another --study-name)')
+    def show(key, value):
+        return ' '.join(value) if key == 'flags' else ','.join(value) if key == 'space' else value
+    differ = [f'{key} stored {show(key, stored.get(key, ""))!r}, given '
+              f'{show(key, definition[key])!r}'
+              for key in definition if stored.get(key) != definition[key]]
+    raise UsageError(f'study {study_name!r} in this storage differs: {"; ".join(differ)} '
+                     '(give another --study-name)')
 
 
 def objective(trial, args, module, space, fixed, searched, out):
