@@ -50,13 +50,12 @@ def parse_args(argv):
     return args
 
 
-def experiment_module(name):
+def experiment_module(name, prog='netlib run'):
     """``experiments.NAME``, or a one-line error naming the experiments."""
     from experiments.registry import EXPERIMENTS
     modules = sorted({experiment.module.split('.')[-1] for experiment in EXPERIMENTS})
     if name not in modules:
-        cli.fail('netlib run', f'unknown experiment {name!r}; choose one of: '
-                               f'{", ".join(modules)}')
+        cli.fail(prog, f'unknown experiment {name!r}; choose one of: {", ".join(modules)}')
     return importlib.import_module(f'experiments.{name}')
 
 
@@ -70,7 +69,7 @@ def main(argv=None):
         cli.run_main(module.main, args.flags, prog=f'netlib run {args.name}')
     elif args.command == 'tune':
         from netlib import tune
-        module = experiment_module(args.name)
+        module = experiment_module(args.name, 'netlib tune')
         cli.run_main(lambda flags: tune.main(args, module, flags), args.flags,
                      prog=f'netlib tune {args.name}')
     elif args.command == 'reproduce':

@@ -76,11 +76,14 @@ def main(args, module, experiment_flags):
 
     study = optuna.create_study(
         storage=storage, study_name=study_name, direction=space.direction, load_if_exists=True,
-        pruner=optuna.pruners.MedianPruner(n_startup_trials=5))
+        # A trial below the median of the finished ones at the same epoch stops, judged
+        # from the second epoch on: at the first, a small learning rate looks worst.
+        pruner=optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=2))
     study.set_user_attr('netlib', definition)
     # A seeded sampler continuing a study must not suggest its first trials again.
     study.sampler = optuna.samplers.TPESampler(
         seed=None if args.sampler_seed is None else args.sampler_seed + len(study.trials),
+        multivariate=True,  # the flags together (a learning rate suits a batch size)
         constant_liar=True)  # several workers: a running trial counts, as a poor one
     counted = (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED,
                optuna.trial.TrialState.RUNNING)
