@@ -16,6 +16,7 @@ snapshots that resume bit-identically, and the loss/accuracy plots.
 """
 
 import sys
+import warnings
 
 from chainer import training
 from chainer.training import extensions
@@ -128,7 +129,9 @@ def fit(run, model, optimizer, train, test, plot, extra_extensions=()):
         trainer.extend(extension)
     if search.current_trial():  # netlib tune: Optuna reports each epoch, stops a pruned trial
         from optuna_integration import ChainerPruningExtension
-        trainer.extend(ChainerPruningExtension(*search.current_trial(), (1, 'epoch')))
+        with warnings.catch_warnings():  # deprecated since Optuna 3.5, there until 5 (optuna<5)
+            warnings.simplefilter('ignore', FutureWarning)
+            trainer.extend(ChainerPruningExtension(*search.current_trial(), (1, 'epoch')))
     resume(trainer, run)
     try:
         # Chainer prints its own traceback for any error in the loop by default;

@@ -101,9 +101,7 @@ def _import_optuna():
         import optuna_integration  # noqa: F401  (ChainerPruningExtension)
     except ImportError:
         raise UsageError("netlib tune needs Optuna: pip install 'netlib[tune]'") from None
-    # ChainerPruningExtension is deprecated (Optuna 5 drops it: hence optuna<5),
-    # the heartbeat experimental; neither is the user's to act on.
-    warnings.filterwarnings('ignore', message='ChainerPruningExtension has been deprecated')
+    # The heartbeat (a lost worker's trial failed) is experimental: not the user's to act on.
     warnings.filterwarnings('ignore', category=optuna.exceptions.ExperimentalWarning)
     return optuna
 

@@ -11,6 +11,8 @@ from pathlib import Path
 import chainer
 import pytest
 
+from experiments import mnist_mlp
+
 from netlib import cli, flags, optimizers, search, steps, tune
 from netlib.errors import UsageError
 from netlib.runs import Run
@@ -69,6 +71,29 @@ def test_hand_written_loop_trials_are_run_folders_and_poor_ones_pruned(tmp_path,
     assert '| trial | state | main/loss | lr | seed | seconds |' in printed
     assert {'trials.md', 'best.json', 'optimization_history.png',
             'parallel_coordinate.png'} <= {path.name for path in tmp_path.iterdir()}
+
+
+class PruneAtOnce:
+    """A trial that Optuna's pruner always stops, recording what it was told."""
+
+    def __init__(self):
+        self.reports = []
+
+    def report(self, value, step):
+        self.reports.append((step, value))
+
+    def should_prune(self):
+        return True
+
+
+def test_a_trainer_run_reports_each_epoch_and_stops_when_pruned(data_dir, tmp_path):
+    trial = PruneAtOnce()
+    with search.trial_in_progress(trial, 'validation/main/accuracy'), \
+            pytest.raises(optuna.TrialPruned, match='epoch 1'):
+        mnist_mlp.main([*TINY, '--epoch', '3', '--data-dir', str(data_dir),
+                        '--out', str(tmp_path)])
+    log = json.loads((tmp_path / 'log').read_text())
+    assert trial.reports == [(1, log[0]['validation/main/accuracy'])] and len(log) == 1
 
 
 def test_a_rerun_continues_the_study_and_a_changed_one_is_refused(tmp_path):

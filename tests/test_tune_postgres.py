@@ -1,7 +1,9 @@
-"""Two `netlib tune` workers on one study in a real PostgreSQL 15 server, started here.
+"""Two `netlib tune` workers on one study in a real PostgreSQL server, started here.
 
-Skipped, saying why, only where no server can be started (no PostgreSQL 15,
-no psycopg2); initdb refuses root, so root runs it as user postgres.
+Debian's postgresql package (15 on these machines) puts initdb and pg_ctl in
+/usr/lib/postgresql/VERSION/bin. Skipped, saying why, only where no server
+can be started (no PostgreSQL, no psycopg2); initdb refuses root, so root
+runs it as user postgres.
 """
 
 import os
@@ -15,15 +17,18 @@ import pytest
 
 from test_tune import check_shared, workers
 
-POSTGRES_BIN = Path('/usr/lib/postgresql/15/bin')
+# The newest Debian PostgreSQL, else one on PATH.
+POSTGRES_BIN = next((path.parent for path in sorted(
+    Path('/usr/lib/postgresql').glob('*/bin/initdb'), key=lambda p: int(p.parts[-3]))[::-1]),
+    Path(shutil.which('initdb') or '/nonexistent/initdb').parent)
 
 
 @pytest.fixture
 def postgres():
-    """The URL of a PostgreSQL 15 server started for the test (as user postgres when
+    """The URL of a PostgreSQL server started for the test (as user postgres when
     root: initdb refuses root), stopped and removed after it."""
     if not (POSTGRES_BIN / 'initdb').exists():
-        pytest.skip(f'no PostgreSQL 15 in {POSTGRES_BIN} (apt-get install postgresql)')
+        pytest.skip('no PostgreSQL server found (initdb): apt-get install postgresql')
     pytest.importorskip('psycopg2', reason='psycopg2-binary is not installed')
     as_user = ['runuser', '-u', 'postgres', '--'] if os.geteuid() == 0 else []
     folder = Path(tempfile.mkdtemp(prefix='netlib-postgres-'))
