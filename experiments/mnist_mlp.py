@@ -31,7 +31,7 @@ SEARCH_SPACE = search.Space(
     budget=dict(epoch=3, train_size=6000, test_size=5000),
     lr=search.LogUniform(1e-4, 1e-2),
     optimizer=search.Choice('adam', 'amsgrad', 'rmsprop'),
-    unit=search.IntRange(100, 1000),
+    unit=search.IntRange(200, 2000),
     batchsize=search.Choice(32, 64, 100, 128),
 )
 

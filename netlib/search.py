@@ -3,9 +3,9 @@
     SEARCH_SPACE = search.Space(
         maximize='validation/main/accuracy',          # a LogReport key, reported each epoch
         budget=dict(epoch=3, train_size=6000),        # every trial's flags unless given
-        lr=search.LogUniform(1e-4, 1e-1),
-        optimizer=search.Choice('adam', 'momentum'),
-        unit=search.IntRange(50, 1000, log=True),
+        lr=search.LogUniform(1e-4, 1e-2),             # log-uniform
+        optimizer=search.Choice('adam', 'rmsprop'),   # one of these
+        unit=search.IntRange(100, 2000, log=True),    # an integer (log: uniform in log)
     )
 
 Plain data, so that an experiment imports without Optuna (the ``tune``
