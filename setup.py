@@ -9,6 +9,9 @@ UI = ['chainerui==0.11.0', 'sqlalchemy<2']
 TEXT = ['gensim==4.3.3; python_version < "3.12"', 'gensim==4.4.0; python_version >= "3.12"']
 # Tested with mpi4py 4.1.2 and mpich 5.0.2 (the wheels on PyPI).
 MPI = ['mpi4py>=4', 'mpich']
+# netlib tune: Optuna 5 dropped the Chainer integration (ChainerPruningExtension);
+# its parameter importances fit scikit-learn's trees; psycopg2 reaches PostgreSQL.
+TUNE = ['optuna<5', 'optuna-integration<5', 'scikit-learn', 'psycopg2-binary']
 
 setup(
     name='netlib',
@@ -39,7 +42,8 @@ setup(
         # ChainerMN (inside chainer) over MPI: the mpich wheel brings mpiexec and
         # libmpi, so no system MPI is needed; a system MPI works too.
         'mpi': MPI,
-        'test': ['pytest', 'hypothesis', 'scikit-learn', 'pillow', *UI, *TEXT, *MPI],
+        'tune': TUNE,
+        'test': ['pytest', 'hypothesis', 'scikit-learn', 'pillow', *UI, *TEXT, *MPI, *TUNE],
     },
     entry_points={'console_scripts': ['netlib = netlib.command:main']},
 )

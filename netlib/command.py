@@ -6,6 +6,7 @@
     netlib run NAME [flags]               # = python -m experiments.NAME [flags]
     netlib run --np K NAME [flags]        # = mpiexec -n K python -m experiments.NAME
                                           #   --communicator naive [flags]: data-parallel
+    netlib tune NAME [--trials N] [--storage URL] [flags]   # Optuna searches NAME's flags
     netlib reproduce [--only NAME ...]    # = make reproduce (without the set-up)
     netlib report                         # rewrite results/README.md from the outputs
     netlib doctor [--data-dir DIR]        # versions, BLAS, chainer patches, data found
@@ -34,6 +35,14 @@ def parse_args(argv):
                           'mnist_cnn')
     run.add_argument('name', metavar='NAME', help='an experiment, see netlib list')
     run.add_argument('flags', nargs=argparse.REMAINDER, help="the experiment's flags")
+    # Its own flags; the rest are the experiment's, fixed for every trial.
+    from netlib import tune
+    tune.add_arguments(commands.add_parser(
+        'tune', help="search NAME's flags with Optuna (the tune extra)",
+        usage='netlib tune NAME [options] [flags of NAME, fixed for every trial]',
+        description="Optuna searches NAME's SEARCH_SPACE, one run folder a trial; any of "
+                    "NAME's own flags given (netlib run NAME --help) are fixed for every trial "
+                    'and leave the search.'))
     # Its flags (--only NAME ...) are reproduce's own: passed on as they come.
     commands.add_parser('reproduce', help='rerun the experiments, check targets (--only NAME)',
                         add_help=False)
@@ -43,7 +52,7 @@ def parse_args(argv):
     doctor.add_argument('--data-dir', help='the data folder to look in (default: '
                                            '$NETLIB_DATA_DIR, else the per-user cache)')
     args, rest = parser.parse_known_args(argv)
-    if args.command == 'reproduce':
+    if args.command in ('reproduce', 'tune'):
         args.flags = rest
     elif rest:
         parser.error(f'unrecognized arguments: {" ".join(rest)}')
@@ -78,13 +87,12 @@ def run_parallel(name, workers, flags):
     sys.exit(subprocess.call(command))
 
 
-def experiment_module(name):
+def experiment_module(name, prog='netlib run'):
     """``experiments.NAME``, or a one-line error naming the experiments."""
     from experiments.registry import EXPERIMENTS
     modules = sorted({experiment.module.split('.')[-1] for experiment in EXPERIMENTS})
     if name not in modules:
-        cli.fail('netlib run', f'unknown experiment {name!r}; choose one of: '
-                               f'{", ".join(modules)}')
+        cli.fail(prog, f'unknown experiment {name!r}; choose one of: {", ".join(modules)}')
     return importlib.import_module(f'experiments.{name}')
 
 
@@ -98,6 +106,11 @@ def main(argv=None):
     elif args.command == 'run':
         module = experiment_module(args.name)
         cli.run_main(module.main, args.flags, prog=f'netlib run {args.name}')
+    elif args.command == 'tune':
+        from netlib import tune
+        module = experiment_module(args.name, 'netlib tune')
+        cli.run_main(lambda flags: tune.main(args, module, flags), args.flags,
+                     prog=f'netlib tune {args.name}')
     elif args.command == 'reproduce':
         cli.run_main(reproduce.main, args.flags, prog='netlib reproduce')
     elif args.command == 'doctor':

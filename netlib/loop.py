@@ -16,12 +16,13 @@ snapshots that resume bit-identically, and the loss/accuracy plots.
 """
 
 import sys
+import warnings
 
 from chainer import training
 from chainer.training import extensions
 from chainer.training.trainer import _get_time
 
-from netlib import evaluation, parallel, plots, snapshots
+from netlib import evaluation, parallel, plots, search, snapshots
 from netlib.guard import DivergenceGuard
 from netlib.iterators import batch_iterator, converter_for
 
@@ -137,6 +138,11 @@ def fit(run, model, optimizer, train, test, plot, extra_extensions=()):
         trainer.extend(parallel.MeanOverWorkers(comm, ['main/loss', 'main/accuracy']))
     for extension in extra_extensions:
         trainer.extend(extension)
+    if search.current_trial():  # netlib tune: Optuna reports each epoch, stops a pruned trial
+        from optuna_integration import ChainerPruningExtension
+        with warnings.catch_warnings():  # deprecated since Optuna 3.5, there until 5 (optuna<5)
+            warnings.simplefilter('ignore', FutureWarning)
+            trainer.extend(ChainerPruningExtension(*search.current_trial(), (1, 'epoch')))
     resume(trainer, run)
     try:
         # Chainer prints its own traceback for any error in the loop by default;
@@ -233,6 +239,7 @@ class Manager:
     def __iter__(self):
         trainer = self.trainer
         ordered = self._start()
+        reported = len(self.log)
         try:
             while not trainer.stop_trigger(trainer):
                 trainer.observation = {}
@@ -242,11 +249,23 @@ class Manager:
                     for _, entry in ordered:
                         if entry.trigger(trainer):
                             entry.extension(trainer)
+                    if search.current_trial() and len(self.log) > reported:
+                        reported = len(self.log)
+                        self._report_to_trial(*search.current_trial())
         finally:
             for _, entry in ordered:
                 if getattr(entry.extension, 'finalize', None):
                     entry.extension.finalize()
             self.run.keep_log(self.log)
+
+    def _report_to_trial(self, trial, key):
+        """netlib tune: the newest LogReport record's *key* to Optuna; stop if it prunes."""
+        import optuna
+        step = self.updater.epoch if self.trainer.stop_trigger.unit == 'epoch' else \
+            self.updater.iteration
+        trial.report(float(self.log[-1][key]), step)
+        if trial.should_prune():
+            raise optuna.TrialPruned(f'pruned at {self.trainer.stop_trigger.unit} {step}')
 
     def _start(self):
         """What ``Trainer.run`` does before its loop: order and initialize the extensions."""
