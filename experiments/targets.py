@@ -9,6 +9,7 @@ spread over seeds (``netlib reproduce --seeds 5``, kept in
 given as ``SPREAD`` is derived from that spread.
 """
 
+import math
 import statistics
 from dataclasses import dataclass
 from fractions import Fraction
@@ -134,9 +135,14 @@ class Target:
         if self.kind == 'close':
             around = f'`{self.against}`' if self.against else 'the post'
             if self.against and (metrics or {}).get(self.against) is not None:
-                around += f' = {metrics[self.against]:.4g}'
+                around += f' = {metrics[self.against]:.{decimals_for(tolerance)}f}'
             return f'= {around}' if tolerance == 0 else f'{around} ± {tolerance:.2g}'
         return {'at_least': '≥ ', 'at_most': '≤ '}[self.kind] + f'{bound:.4g}'
+
+
+def decimals_for(tolerance):
+    """Decimals that show a value one place finer than *tolerance* (0.1 -> 2, 1e-6 -> 7)."""
+    return max(0, 1 - math.floor(math.log10(tolerance))) if tolerance > 0 else 6
 
 
 @dataclass(frozen=True)
