@@ -28,6 +28,8 @@ setup(
     extras_require={
         'gpu': ['cupy-cuda12x<14'],
         'ui': UI,
+        # transfer_learning's second target: sklearn.datasets.load_digits (no download).
+        'course': ['scikit-learn'],
         'test': ['pytest', 'hypothesis', 'scikit-learn', 'pillow', *UI],
     },
     entry_points={'console_scripts': ['netlib = netlib.command:main']},

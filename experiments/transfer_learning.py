@@ -1,0 +1,198 @@
+"""Transfer learning: a net pretrained on MNIST's digits 0-4 learns new digits from N images a class.
+
+An MLP is pretrained on every training image of the digits 0-4 (saved as
+``pretrained.npz``; ``--pretrained`` takes one from another run).  Then the
+digits 5-9 are learnt from only N labelled images per class, three ways, each
+from ``--seeds`` draws of the N images:
+
+* ``scratch``: a new net from random weights;
+* ``finetune``: every layer starts from the pretrained net (a new last layer);
+* ``frozen``: the pretrained hidden layers fixed (``disable_update``), only a
+  new last ``L.Linear`` trained on their features.
+
+The second target is scikit-learn's bundled 8x8 digits (all ten classes,
+rescaled to 28x28; half of each class held out for testing).  A snapshot is
+taken after every ``--frequency`` learning runs; ``--resume`` continues::
+
+    python -m experiments.transfer_learning
+    python -m experiments.transfer_learning --per-class 1,10,100 --seeds 2 --steps 100
+"""
+
+import netlib.compat  # noqa: F401  (first: chainer 7.8.1 on NumPy 2)
+import chainer
+import chainer.functions as F
+import numpy as np
+
+from netlib import MLP, cli, flags, optimizers, plots, saved_models, steps
+from netlib.datasets.mnist import load_mnist
+from netlib.datasets.small_digits import load_small_digits, split_per_class
+from netlib.evaluation import predict
+from netlib.plots import plt
+from netlib.runs import Run
+
+DEFAULTS = dict(
+    epoch=2,              # pretraining sweeps over MNIST's digits 0-4 (30,596 images)
+    batchsize=100,
+    unit=256,             # units in each of the two hidden layers
+    optimizer='adam',
+    data_dir=None,
+    frequency=10,         # snapshot every 10 learning runs
+    out='runs/transfer_learning',
+)
+METHODS = ('scratch', 'finetune', 'frozen')
+TARGETS = {'mnist': 'MNIST digits 5-9', 'sklearn': "scikit-learn's 8x8 digits 0-9"}
+
+
+def add_flags(group):
+    group.add_argument('--per-class', type=flags.name_list(flags.positive_int),
+                       default=[1, 5, 10, 50, 100, 1000],
+                       help='labelled images per class to learn from (comma-separated)')
+    group.add_argument('--seeds', type=flags.positive_int, default=5,
+                       help='draws of the labelled images (and initial weights) per point')
+    group.add_argument('--steps', type=flags.positive_int, default=300,
+                       help='updates of each learning run (minibatches drawn with replacement)')
+    group.add_argument('--pretrained', metavar='NPZ',
+                       help='the pretrained net saved by an earlier run (default: pretrain)')
+
+
+def transfer_net(pretrained, classes, method):
+    """A net for *classes* new classes: random (scratch), or the pretrained hidden layers
+    under a new last layer (finetune, frozen)."""
+    net = MLP((*pretrained.units[:-1], classes))
+    if method != 'scratch':
+        for layer, trained in zip(net[:-1], pretrained[:-1]):
+            layer.copyparams(trained)
+    return net
+
+
+def learn(net, x, t, n_steps, batchsize, optimizer='adam', frozen=False):
+    """*n_steps* updates of *net* on minibatches drawn (with replacement) from (x, t);
+    *frozen*: all but the last layer fixed."""
+    optimizer = optimizers.create(optimizer).setup(net)
+    if frozen:  # after setup, which gives every parameter a new, enabled update rule
+        for layer in net[:-1]:
+            layer.disable_update()
+    for _ in range(n_steps):
+        batch = np.random.randint(0, len(x), min(batchsize, len(x)))
+        steps.update(optimizer, F.softmax_cross_entropy(net(x[batch]), t[batch]))
+    return net
+
+
+def draw(t, pool, per_class, rng):
+    """*per_class* indices of each class from *pool*."""
+    return np.concatenate([rng.choice(pool[t[pool] == label], per_class, replace=False)
+                           for label in np.unique(t[pool])])
+
+
+def main(argv=None):
+    args = flags.parse(argv, __doc__, DEFAULTS, add_flags)
+    run = Run(args)
+
+    # 0: load data: MNIST 0-4 to pretrain; 5-9 (as 0-4) and the small digits to learn
+    x_train, t_train = load_mnist(args.data_dir, 'train')
+    x_test, t_test = load_mnist(args.data_dir, 'test')
+    x_small, t_small = load_small_digits()
+    small_pool, small_test = split_per_class(t_small, test_share=0.5)
+    new = {'mnist': (x_train, t_train - 5, np.flatnonzero(t_train >= 5),
+                     x_test[t_test >= 5], t_test[t_test >= 5] - 5),
+           'sklearn': (x_small, t_small, small_pool, x_small[small_test], t_small[small_test])}
+    smallest = {name: np.bincount(t[pool]).min() for name, (_, t, pool, _, _) in new.items()}
+
+    # 1: settings: the pretrained net (loaded before the run folder is made, so a wrong
+    # file leaves none), then every (target, N, seed) learning run
+    pretrained = MLP((784, args.unit, args.unit, 5))
+    earlier = args.pretrained or (run.snapshot and run.snapshot.parent / 'pretrained.npz')
+    if earlier:
+        saved_models.load(earlier, pretrained)
+    grid = [(name, n, seed) for name in new for n in sorted(args.per_class) if n <= smallest[name]
+            for seed in range(args.seeds)]
+    print(f'MLP 784-{args.unit}-{args.unit}; {len(grid)} learning runs of {args.steps} '
+          f'updates, each three ways -> {run.out}')
+
+    # 2: training: pretrain on 0-4 (unless loaded), then learn the new digits
+    if not earlier:
+        old = np.flatnonzero(t_train < 5)
+        learn(pretrained, x_train[old], t_train[old], args.epoch * len(old) // args.batchsize,
+              args.batchsize, args.optimizer)
+    saved_models.save(run.path('pretrained.npz'), pretrained)
+    old_accuracy = float(np.mean(predict(pretrained, x_test[t_test < 5]) == t_test[t_test < 5]))
+    print(f'pretrained on digits 0-4: test accuracy {old_accuracy:.4f}')
+    keeper = optimizers.create(args.optimizer).setup(pretrained)  # snapshots hold the net
+    manager = run.manager({'pretrained': keeper}, (len(grid), 'iteration'),
+                          log_every=(1, 'iteration'),
+                          columns=['n_per_class', *(f'{m}/accuracy' for m in METHODS)])
+    for iteration in manager:
+        name, n, seed = grid[iteration - 1]
+        x, t, pool, x_eval, t_eval = new[name]
+        np.random.seed([args.seed, seed, n, list(new).index(name)])  # this run's own draws
+        chosen = draw(t, pool, n, np.random)
+        state = np.random.get_state()
+        chainer.report({'n_per_class': n})
+        for method in METHODS:  # the same images, initial last layer and batches
+            np.random.set_state(state)
+            net = learn(transfer_net(pretrained, len(np.unique(t)), method), x[chosen],
+                        t[chosen], args.steps, args.batchsize, args.optimizer,
+                        frozen=method == 'frozen')
+            chainer.report({f'{method}/accuracy': float(np.mean(predict(net, x_eval) == t_eval))})
+
+    # 3: results and plots
+    table = {name: {method: {} for method in METHODS} for name in new}
+    for (name, n, _), record in zip(grid, manager.log):
+        for method in METHODS:
+            table[name][method].setdefault(n, []).append(record[f'{method}/accuracy'])
+    summary = print_table(table)
+    plot_accuracy(run.path('accuracy_vs_n.png'), table, args.seeds)
+    return run.save_metrics({'pretrained_accuracy_0_4': old_accuracy, 'table': summary,
+                             **claims(summary)})
+
+
+def print_table(table):
+    """``{target: {method: {n: [mean, sd]}}}``, printed as a table."""
+    summary = {}
+    for name, methods in table.items():
+        print(f'{TARGETS[name]}: test accuracy, mean ± sd over seeds')
+        print('N per class' + ''.join(f'{method:>18s}' for method in METHODS))
+        summary[name] = {m: {n: [float(np.mean(v)), float(np.std(v))] for n, v in runs.items()}
+                         for m, runs in methods.items()}
+        for n in summary[name]['scratch']:
+            print(f'{n:11d}' + ''.join('{:>11.4f} ± {:.3f}'.format(*summary[name][m][n])
+                                       for m in METHODS))
+    return summary
+
+
+def claims(summary):
+    """Transfer's gain over scratch at the smallest and the largest N, and where they meet:
+    the smallest N from which scratch is within 0.01 of the better transfer method."""
+    metrics = {}
+    for name, methods in summary.items():
+        ns = list(methods['scratch'])
+        gain = {n: max(methods['finetune'][n][0], methods['frozen'][n][0])
+                - methods['scratch'][n][0] for n in ns}
+        metrics[f'{name}_gain_smallest_n'] = gain[ns[0]]
+        metrics[f'{name}_gain_largest_n'] = gain[ns[-1]]
+        metrics[f'{name}_curves_meet_at_n'] = next(
+            (n for k, n in enumerate(ns) if all(gain[m] <= 0.01 for m in ns[k:])), None)
+    return metrics
+
+
+def plot_accuracy(path, table, seeds):
+    """Accuracy against N (log x), mean over seeds with a band from the lowest to the highest."""
+    figure, panels = plt.subplots(1, len(table), figsize=(5.2 * len(table), 4.2), sharey=True)
+    for axes, (name, methods) in zip(np.atleast_1d(panels), table.items()):
+        for method, runs in methods.items():
+            ns, accuracies = list(runs), np.array(list(runs.values()))
+            line, = axes.plot(ns, accuracies.mean(axis=1), 'o-', label=method)
+            axes.fill_between(ns, accuracies.min(axis=1), accuracies.max(axis=1),
+                              color=line.get_color(), alpha=0.2)
+        axes.set(xscale='log', title=TARGETS[name], xlabel='labelled images per class (log scale)')
+        axes.grid(True, alpha=0.3)
+        axes.legend(loc='lower right')
+    np.atleast_1d(panels)[0].set_ylabel('test accuracy')
+    figure.suptitle(f'Learning new digits from a net pretrained on MNIST 0-4\n(line: mean '
+                    f'over {seeds} seeds; band: lowest to highest)')
+    figure.tight_layout()
+    plots.save_figure(figure, path)
+
+
+if __name__ == '__main__':
+    cli.run_main(main)

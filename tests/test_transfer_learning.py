@@ -1,0 +1,54 @@
+"""Transfer learning: frozen layers stay as they were, the run and its refusals."""
+
+import json
+
+import numpy as np
+import pytest
+
+from experiments import transfer_learning
+from netlib import MLP
+
+
+@pytest.fixture
+def new_digits():
+    rng = np.random.RandomState(0)
+    return rng.rand(40, 784).astype(np.float32), rng.randint(0, 5, 40).astype(np.int32)
+
+
+def _arrays(layers):
+    return [param.array.copy() for layer in layers for param in layer.params()]
+
+
+@pytest.mark.parametrize('method, hidden_change', [('frozen', False), ('finetune', True)])
+def test_only_frozen_layers_keep_their_arrays(new_digits, method, hidden_change):
+    pretrained = MLP((784, 16, 16, 5))
+    net = transfer_learning.transfer_net(pretrained, 5, method)
+    assert all(np.array_equal(a, b) for a, b in zip(_arrays(net[:-1]), _arrays(pretrained[:-1])))
+    hidden, last = _arrays(net[:-1]), _arrays(net[-1:])
+    transfer_learning.learn(net, *new_digits, n_steps=5, batchsize=10, frozen=method == 'frozen')
+    changed = [not np.array_equal(a, b) for a, b in zip(hidden, _arrays(net[:-1]))]
+    assert all(changed) if hidden_change else not any(changed)
+    assert all(not np.array_equal(a, b) for a, b in zip(last, _arrays(net[-1:])))
+
+
+def test_scratch_starts_from_new_weights():
+    pretrained = MLP((784, 16, 16, 5))
+    net = transfer_learning.transfer_net(pretrained, 10, 'scratch')
+    assert net.units == (784, 16, 16, 10)
+    assert not np.array_equal(net[0].W.array, pretrained[0].W.array)
+
+
+def test_a_small_run_saves_its_net_and_refuses_another(tmp_path, data_dir, run):
+    out = tmp_path / 'run'
+    small = ['--epoch', 1, '--unit', 16, '--per-class', '1,5', '--seeds', 2, '--steps', 20,
+             '--data-dir', data_dir, '--no-progress']
+    metrics = transfer_learning.main([*map(str, small), '--out', str(out)])
+    assert set(metrics['table']) == {'mnist', 'sklearn'}
+    assert metrics['pretrained_accuracy_0_4'] > 0.9
+    assert len(json.loads((out / 'log').read_text())) == 8  # 2 targets x 2 N x 2 seeds
+    assert (out / 'pretrained.npz').exists() and (out / 'accuracy_vs_n.png').exists()
+    refused = run('experiments.transfer_learning', *small, '--unit', 32, '--pretrained',
+                  out / 'pretrained.npz', '--out', tmp_path / 'refused')
+    assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1
+    assert '0/W has shape (16, 784), expected (32, 784)' in refused.stderr
+    assert not (tmp_path / 'refused').exists()
