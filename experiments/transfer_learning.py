@@ -1,4 +1,4 @@
-"""Transfer learning: a net pretrained on MNIST's digits 0-4 learns new digits from N images a class.
+"""Transfer learning: a net pretrained on MNIST digits 0-4 learns new digits from N images a class.
 
 An MLP is pretrained on every training image of the digits 0-4 (saved as
 ``pretrained.npz``; ``--pretrained`` takes one from another run).  Then the
@@ -27,7 +27,6 @@ from netlib import MLP, cli, flags, optimizers, plots, saved_models, steps
 from netlib.datasets.mnist import load_mnist
 from netlib.datasets.small_digits import load_small_digits, split_per_class
 from netlib.evaluation import predict
-from netlib.plots import plt
 from netlib.runs import Run
 
 DEFAULTS = dict(
@@ -78,12 +77,6 @@ def learn(net, x, t, n_steps, batchsize, optimizer='adam', frozen=False):
     return net
 
 
-def draw(t, pool, per_class, rng):
-    """*per_class* indices of each class from *pool*."""
-    return np.concatenate([rng.choice(pool[t[pool] == label], per_class, replace=False)
-                           for label in np.unique(t[pool])])
-
-
 def main(argv=None):
     args = flags.parse(argv, __doc__, DEFAULTS, add_flags)
     run = Run(args)
@@ -125,7 +118,8 @@ def main(argv=None):
         name, n, seed = grid[iteration - 1]
         x, t, pool, x_eval, t_eval = new[name]
         np.random.seed([args.seed, seed, n, list(new).index(name)])  # this run's own draws
-        chosen = draw(t, pool, n, np.random)
+        chosen = np.concatenate([np.random.choice(pool[t[pool] == label], n, replace=False)
+                                 for label in np.unique(t[pool])])  # n images of each class
         state = np.random.get_state()
         chainer.report({'n_per_class': n})
         for method in METHODS:  # the same images, initial last layer and batches
@@ -141,7 +135,13 @@ def main(argv=None):
         for method in METHODS:
             table[name][method].setdefault(n, []).append(record[f'{method}/accuracy'])
     summary = print_table(table)
-    plot_accuracy(run.path('accuracy_vs_n.png'), table, args.seeds)
+    plots.plot_bands(run.path('accuracy_vs_n.png'),
+                     {TARGETS[name]: {method: (list(runs), list(runs.values()))
+                                      for method, runs in methods.items()}
+                      for name, methods in table.items()},
+                     f'Learning new digits from a net pretrained on MNIST 0-4\n(line: mean over '
+                     f'{args.seeds} seeds; band: lowest to highest)',
+                     'labelled images per class (log scale)', 'test accuracy')
     return run.save_metrics({'pretrained_accuracy_0_4': old_accuracy, 'table': summary,
                              **claims(summary)})
 
@@ -173,25 +173,6 @@ def claims(summary):
         metrics[f'{name}_curves_meet_at_n'] = next(
             (n for k, n in enumerate(ns) if all(gain[m] <= 0.01 for m in ns[k:])), None)
     return metrics
-
-
-def plot_accuracy(path, table, seeds):
-    """Accuracy against N (log x), mean over seeds with a band from the lowest to the highest."""
-    figure, panels = plt.subplots(1, len(table), figsize=(5.2 * len(table), 4.2), sharey=True)
-    for axes, (name, methods) in zip(np.atleast_1d(panels), table.items()):
-        for method, runs in methods.items():
-            ns, accuracies = list(runs), np.array(list(runs.values()))
-            line, = axes.plot(ns, accuracies.mean(axis=1), 'o-', label=method)
-            axes.fill_between(ns, accuracies.min(axis=1), accuracies.max(axis=1),
-                              color=line.get_color(), alpha=0.2)
-        axes.set(xscale='log', title=TARGETS[name], xlabel='labelled images per class (log scale)')
-        axes.grid(True, alpha=0.3)
-        axes.legend(loc='lower right')
-    np.atleast_1d(panels)[0].set_ylabel('test accuracy')
-    figure.suptitle(f'Learning new digits from a net pretrained on MNIST 0-4\n(line: mean '
-                    f'over {seeds} seeds; band: lowest to highest)')
-    figure.tight_layout()
-    plots.save_figure(figure, path)
 
 
 if __name__ == '__main__':

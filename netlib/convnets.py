@@ -36,13 +36,15 @@ class KerasMnistCNN(chainer.Chain):
             self.fc2 = L.Linear(128, n_classes, initialW=initializers.GlorotUniform())
 
     def forward(self, x):
+        return self.fc2(F.dropout(self.penultimate(x), 0.5))
+
+    def penultimate(self, x):
+        """The 128 features the last layer reads (before its dropout)."""
         h = F.relu(self.conv1(x))
         h = F.relu(self.conv2(h))
         h = F.max_pooling_2d(h, 2)
         h = F.dropout(h, 0.25)  # dropout is off under chainer.config.train = False
-        h = F.relu(self.fc1(h))  # Linear flattens (N, 64, 12, 12) itself
-        h = F.dropout(h, 0.5)
-        return self.fc2(h)
+        return F.relu(self.fc1(h))  # Linear flattens (N, 64, 12, 12) itself
 
 
 class ByteCNN(chainer.Chain):
