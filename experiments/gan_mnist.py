@@ -129,17 +129,22 @@ def main(argv=None):
         'mean of the two': (epochs, d_accuracy)}, lines={'0.5: cannot tell them apart': 0.5},
         title="Discriminator's accuracy (training minibatches, mean per epoch)",
         xlabel='epoch', ylabel='accuracy (fraction correct)')
-    for key, what in (('score', 'classifier score (1 to 10)'), ('frechet', 'Fréchet distance')):
-        plots.plot_curves(run.path(f'{key}.png'), {'generated digits': (epochs, [r[key] for r in log])},
+    for key, what, ylabel in (
+            ('score', 'Classifier score', 'classifier score (1 to 10)'),
+            ('frechet', f'Fréchet distance to {len(reference)} training digits', 'distance')):
+        curve = {'generated digits': (epochs, [record[key] for record in log])}
+        plots.plot_curves(run.path(f'{key}.png'), curve,
                           lines={'held-out real digits (ceiling)': bounds[f'{key}_real'],
                                  'uniform noise (floor)': bounds[f'{key}_noise']},
-                          title=f'The generated digits\' {what}, by the Keras MNIST CNN',
-                          xlabel='epoch', ylabel=what, log_scale=key == 'frechet')
+                          title=f'{what} of {args.samples} generated digits\n(features and '
+                                'classes of the Keras MNIST CNN)',
+                          xlabel='epoch', ylabel=ylabel, log_scale=key == 'frechet')
     rows = np.unique(np.linspace(0, len(scorer.kept) - 1, GRID_ROWS).round().astype(int))
     plots.image_grid(run.path('samples.png'), [image for row in rows for image in scorer.kept[row]],
                      'Generated digits from the same ten noise vectors', 10,
                      row_labels=[f'epoch {epochs[row]}' for row in rows])
-    plots.bar_chart(run.path('classes.png'), classes, 'digit (the CNN\'s class)', 'generated digits',
+    plots.bar_chart(run.path('classes.png'), classes, "digit (the CNN's class)",
+                    'generated digits',
                     f'{len(probabilities)} generated digits by class after epoch {last["epoch"]}')
     metrics = {**bounds, 'score': last['score'], 'frechet': last['frechet'],
                'd_accuracy': dict(zip(epochs, d_accuracy)),

@@ -110,7 +110,8 @@ def main(argv=None):
     saved_models.save(run.path('pretrained.npz'), pretrained)
     old_accuracy = float(np.mean(predict(pretrained, x_test[t_test < 5]) == t_test[t_test < 5]))
     print(f'pretrained on digits 0-4: test accuracy {old_accuracy:.4f}')
-    keeper = optimizers.create(args.optimizer).setup(pretrained)  # snapshots hold the net
+    # Snapshots hold the net via an optimizer that never steps: SGD keeps no state to save.
+    keeper = chainer.optimizers.SGD().setup(pretrained)
     manager = run.manager({'pretrained': keeper}, (len(grid), 'iteration'),
                           log_every=(1, 'iteration'),
                           columns=['n_per_class', *(f'{m}/accuracy' for m in METHODS)])

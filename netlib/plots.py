@@ -12,7 +12,7 @@ import numpy as np
 
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the headless backend)
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+from matplotlib.ticker import MaxNLocator, NullLocator  # noqa: E402
 
 from chainer import training  # noqa: E402
 
@@ -120,7 +120,10 @@ def plot_curves(path, curves, title, xlabel, ylabel, log_scale=None, lines=None)
     axes.set_xlabel(xlabel)
     axes.set_ylabel(ylabel + (' (log scale)' if log_scale else ''))
     axes.grid(True, alpha=0.3)
-    axes.legend()
+    if lines:  # below the axes: horizontal lines leave no corner free
+        axes.legend(loc='upper center', bbox_to_anchor=(0.5, -0.15), ncol=2, fontsize=9)
+    else:
+        axes.legend()
     save_figure(figure, path)
 
 
@@ -344,6 +347,9 @@ def plot_bands(path, panels, title, xlabel, ylabel):
             axes.fill_between(xs, [min(v) for v in values], [max(v) for v in values],
                               color=line.get_color(), alpha=0.2)
         axes.set(xscale='log', title=panel_title, xlabel=xlabel)
+        ticks = sorted({x for xs, _ in curves.values() for x in xs})
+        axes.set_xticks(ticks, [f'{x:g}' for x in ticks])  # 1, 10, 100 rather than 10^k
+        axes.xaxis.set_minor_locator(NullLocator())
         axes.grid(True, alpha=0.3)
         axes.legend(loc='lower right')
     grid[0, 0].set_ylabel(ylabel)
@@ -357,8 +363,9 @@ def bar_chart(path, heights, xlabel, ylabel, title):
     figure, axes = plt.subplots(figsize=(6.4, 4.2))
     axes.bar(range(len(heights)), heights)
     axes.axhline(np.mean(heights), color='grey', linestyle='--', label='all classes equal')
-    axes.set(title=title, xlabel=xlabel, ylabel=ylabel, xticks=range(len(heights)))
-    axes.legend()
+    axes.set(title=title, xlabel=xlabel, ylabel=ylabel, xticks=range(len(heights)),
+             ylim=(0, 1.2 * max(heights)))  # room for the legend above the bars
+    axes.legend(loc='upper right')
     save_figure(figure, path)
 
 

@@ -1,10 +1,15 @@
-"""Transfer learning: frozen layers stay as they were, the run and its refusals."""
+"""Transfer learning: frozen layers stay as they were, the run, its refusals and its resume."""
 
 import json
+import signal
+import subprocess
+import sys
+import time
 
 import numpy as np
 import pytest
 
+from conftest import ROOT
 from experiments import transfer_learning
 from netlib import MLP
 
@@ -52,3 +57,26 @@ def test_a_small_run_saves_its_net_and_refuses_another(tmp_path, data_dir, run):
     assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1
     assert '0/W has shape (16, 784), expected (32, 784)' in refused.stderr
     assert not (tmp_path / 'refused').exists()
+
+
+def test_kill_and_resume_gives_the_same_table(tmp_path, data_dir):
+    def command(out):
+        return [sys.executable, '-m', 'experiments.transfer_learning', '--epoch', '1',
+                '--unit', '16', '--per-class', '1,5,10', '--seeds', '2', '--steps', '150',
+                '--frequency', '2', '--data-dir', str(data_dir), '--out', str(out)]
+    whole, killed = tmp_path / 'whole', tmp_path / 'killed'
+    subprocess.run(command(whole), cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(command(killed), cwd=ROOT, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not (killed / 'snapshot_iter_2').exists() and process.poll() is None \
+            and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if process.poll() is not None:
+        pytest.fail('the run finished before it could be killed; make it longer')
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    resumed = subprocess.run(command(killed) + ['--resume'], cwd=ROOT, check=True,
+                             capture_output=True, text=True)
+    assert 'resumed from' in resumed.stdout and 'pretrained on' in resumed.stdout
+    metrics = [json.loads((out / 'metrics.json').read_text()) for out in (whole, killed)]
+    assert metrics[0]['table'] == metrics[1]['table']
