@@ -38,7 +38,7 @@ reproduce: install
 	$(PY) -m experiments.reproduce
 
 test: install
-	$(PY) -m pytest -q tests
+	$(PY) -m pytest -q -rs tests  # -rs: the reason of every skip
 
 # PyTorch 2.13 needs setuptools >= 77, which breaks chainer: its own virtualenv.
 # It stays on python3 whatever PYTHON netlib uses: the PyTorch CPU build on

@@ -2,6 +2,16 @@ from setuptools import find_packages, setup
 
 # ChainerUI 0.11 (its last release) is written for SQLAlchemy 1.x.
 UI = ['chainerui==0.11.0', 'sqlalchemy<2']
+# gensim: the Lee corpus and the word lists in its wheel (netlib.datasets.text) and the
+# word2vec peer.  4.3.3 is the newest for Python 3.11 and needs NumPy < 2 (and SciPy
+# < 1.14, which pip picks); 4.4.0 is the first for NumPy 2 (tested on Python 3.13 with
+# NumPy 2.2.6 and SciPy 1.18.1).
+TEXT = ['gensim==4.3.3; python_version < "3.12"', 'gensim==4.4.0; python_version >= "3.12"']
+# Tested with mpi4py 4.1.2 and mpich 5.0.2 (the wheels on PyPI).
+MPI = ['mpi4py>=4', 'mpich']
+# netlib tune: Optuna 5 dropped the Chainer integration (ChainerPruningExtension);
+# its parameter importances fit scikit-learn's trees; psycopg2 reaches PostgreSQL.
+TUNE = ['optuna<5', 'optuna-integration<5', 'scikit-learn', 'psycopg2-binary']
 
 setup(
     name='netlib',
@@ -30,7 +40,12 @@ setup(
         'ui': UI,
         # transfer_learning's second target: sklearn.datasets.load_digits (no download).
         'course': ['scikit-learn'],
-        'test': ['pytest', 'hypothesis', 'scikit-learn', 'pillow', *UI],
+        'text': TEXT,
+        # ChainerMN (inside chainer) over MPI: the mpich wheel brings mpiexec and
+        # libmpi, so no system MPI is needed; a system MPI works too.
+        'mpi': MPI,
+        'tune': TUNE,
+        'test': ['pytest', 'hypothesis', 'scikit-learn', 'pillow', *UI, *TEXT, *MPI, *TUNE],
     },
     entry_points={'console_scripts': ['netlib = netlib.command:main']},
 )

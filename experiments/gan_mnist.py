@@ -143,9 +143,9 @@ def main(argv=None):
     plots.image_grid(run.path('samples.png'), [image for row in rows for image in scorer.kept[row]],
                      'Generated digits from the same ten noise vectors', 10,
                      row_labels=[f'epoch {epochs[row]}' for row in rows])
-    plots.bar_chart(run.path('classes.png'), classes, "digit (the CNN's class)",
-                    'generated digits',
-                    f'{len(probabilities)} generated digits by class after epoch {last["epoch"]}')
+    plots.class_histogram(run.path('classes.png'), classes, "digit (the CNN's class)",
+                          'generated digits', f'{len(probabilities)} generated digits by '
+                          f'class after epoch {last["epoch"]}')
     metrics = {**bounds, 'score': last['score'], 'frechet': last['frechet'],
                'd_accuracy': dict(zip(epochs, d_accuracy)),
                'd_accuracy_first': d_accuracy[0], 'd_accuracy_window': window,

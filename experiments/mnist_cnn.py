@@ -25,6 +25,7 @@ DEFAULTS = dict(
     data_dir=None,
     train_size=None,
     test_size=None,
+    communicator=None,    # ChainerMN, under mpiexec -n K: data-parallel
     out='runs/mnist_cnn',
 )
 

@@ -7,7 +7,7 @@ same command with ``--resume`` to continue from the last snapshot::
     netlib run mnist_mlp --epoch 1 --unit 100
 """
 
-from netlib import Classifier, MLP, cli, flags, optimizers
+from netlib import Classifier, MLP, cli, flags, optimizers, search
 from netlib.datasets.mnist import get_mnist
 from netlib.runs import Run
 
@@ -20,7 +20,20 @@ DEFAULTS = dict(
     data_dir=None,
     train_size=None,
     test_size=None,
+    communicator=None,    # ChainerMN, under mpiexec -n K: data-parallel
     out='runs/mnist_mlp',
+)
+
+# `netlib tune mnist_mlp`: what Optuna searches, each trial on a budget of 3 epochs over
+# 6,000 images, scored on the first 5,000 test images (the rest stay held out). The
+# optimizers share a learning-rate scale (around 1e-3), so one range serves them all.
+SEARCH_SPACE = search.Space(
+    maximize='validation/main/accuracy',
+    budget=dict(epoch=3, train_size=6000, test_size=5000),
+    lr=search.LogUniform(1e-4, 1e-2),
+    optimizer=search.Choice('adam', 'amsgrad', 'rmsprop'),
+    unit=search.IntRange(200, 2000),
+    batchsize=search.Choice(32, 64, 100, 128),
 )
 
 

@@ -31,6 +31,7 @@ class Row:
     value: float
     passed: bool
     spread: Spread = None
+    metrics: dict = None  # the run's, for a target measured against another metric
 
     def seeds_meeting(self):
         """'k of n seeds' meeting the criterion, or '' without a spread."""
@@ -60,7 +61,7 @@ def check(experiment, metrics, spreads):
         value = None if metrics is None else metrics.get(target.metric)
         spread = spreads.get((experiment.name, target.metric)) if target.seeded else None
         rows.append(Row(experiment, target, value, target.passes(value, metrics or {}, spread),
-                        spread))
+                        spread, metrics))
     return rows
 
 
@@ -82,7 +83,7 @@ def post_cells(row):
 
 def claim_cells(row):
     return (f'`{row.experiment.name}`', row.target.label, shown(row.value),
-            row.target.criterion(row.spread), row.target.basis, row.spread or '',
+            row.target.criterion(row.spread, row.metrics), row.target.basis, row.spread or '',
             row.seeds_meeting(), verdict(row))
 
 
@@ -112,12 +113,25 @@ def write_readme(results, rows):
              'measured value and the criterion it must meet, with where the criterion comes '
              'from. The seed spread shows how far the claim holds beyond the reference seed.', '',
              *markdown_table(CLAIM_COLUMNS, claims, claim_cells), '']
-    for experiment in {row.experiment.name: row.experiment for row in rows}.values():
+    for experiment, metrics in {row.experiment.name: (row.experiment, row.metrics)
+                                for row in rows}.values():
         lines += [f'## {experiment.name}', '', f'Source: {experiment.source}', '',
                   f'Command: `netlib run {experiment.module.split(".")[-1]} '
                   f'{" ".join(experiment.args)}`'.replace(' `', '`'), '']
         lines += [f'![{plot}]({experiment.name}/{plot})' for plot in experiment.plots]
         lines.append('')
+        for key in experiment.texts:
+            lines += text_blocks((metrics or {}).get(key) or {})
+    atomic_write(results / 'README.md', lambda handle: handle.write('\n'.join(lines)))
+
+
+def text_blocks(texts):
+    """Each ``{heading: text or [lines]}`` as a heading over a fenced block."""
+    lines = []
+    for heading, text in texts.items():
+        text = '\n'.join(text) if isinstance(text, list) else text
+        lines += [f'{heading}:', '', '```', text or '(none)', '```', '']
+    return lines
     atomic_write(results / 'README.md', lambda handle: handle.write('\n'.join(lines)))
 
 

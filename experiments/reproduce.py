@@ -123,7 +123,7 @@ def main(argv=None):
     missed = [row for row in checked if not row.passed]
     for row in missed:
         print(f'MISSED {row.experiment.name}: {row.target.label}: got {row.value!r}, '
-              f'want {row.target.criterion(row.spread)}')
+              f'want {row.target.criterion(row.spread, row.metrics)}')
     print(f'{len(checked) - len(missed)}/{len(checked)} targets met in '
           f'{time.perf_counter() - started:.1f} s')
     sys.exit(1 if missed else 0)

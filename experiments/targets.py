@@ -126,12 +126,15 @@ class Target:
             return value <= bound
         raise ValueError(f'unknown target kind {self.kind!r}')
 
-    def criterion(self, spread=None):
+    def criterion(self, spread=None, metrics=None):
+        """The criterion in words; an *against* metric with its value in *metrics*."""
         tolerance, bound = self.resolved(spread)
         if tolerance is None and bound is None:
             return 'needs the seed spread (netlib reproduce --seeds 5)'
         if self.kind == 'close':
             around = f'`{self.against}`' if self.against else 'the post'
+            if self.against and (metrics or {}).get(self.against) is not None:
+                around += f' = {metrics[self.against]:.4g}'
             return f'= {around}' if tolerance == 0 else f'{around} ± {tolerance:.2g}'
         return {'at_least': '≥ ', 'at_most': '≤ '}[self.kind] + f'{bound:.4g}'
 
@@ -139,13 +142,15 @@ class Target:
 @dataclass(frozen=True)
 class Experiment:
     """``experiments/SCRIPT.py`` (*script* defaults to *name*) run with *args* by
-    ``make reproduce``."""
+    ``make reproduce``; the report shows its *plots* and the text metrics named in
+    *texts* (samples, example answers: ``{heading: text or [lines]}``)."""
 
     name: str
     targets: tuple
     script: str = None
     args: tuple = ()
     plots: tuple = ()
+    texts: tuple = ()
     source: str = ''
 
     @property

@@ -33,7 +33,7 @@ class ArgumentParser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
     def error(self, message):
-        self.exit(2, f'{self.prog}: error: {message} (see --help)\n')
+        fail(self.prog, f'{message} (see --help)')
 
 
 def run_main(main, argv=None, prog=None):
@@ -42,7 +42,11 @@ def run_main(main, argv=None, prog=None):
     reuse_freed_memory()  # process-wide, so made here, once, at program start
     try:
         main(argv)
-    except (UsageError, Diverged) as error:
+    except UsageError as error:
+        if 'netlib.runs' in sys.modules:  # a run folder claimed before the refusal
+            sys.modules['netlib.runs'].release_unused()
+        fail(prog, error, error.exit_code)
+    except Diverged as error:
         fail(prog, error, error.exit_code)
     except MemoryError:
         fail(prog, 'not enough memory for this run: try a smaller --batchsize, --unit or '
@@ -58,8 +62,10 @@ def run_main(main, argv=None, prog=None):
 
 
 def fail(prog, message, code=UsageError.exit_code):
-    """End the program with one line on stderr."""
-    print(f'{prog}: error: {message}', file=sys.stderr)
+    """End the program with one line on stderr (from rank 0 alone in a data-parallel run)."""
+    from netlib.parallel import launched_rank
+    if launched_rank() == 0:
+        print(f'{prog}: error: {message}', file=sys.stderr)
     sys.exit(code)
 
 

@@ -53,6 +53,11 @@ class WholeSetEvaluator(extensions.Evaluator):
     """
 
     def evaluate(self):
+        totals, examples = self.evaluate_totals()
+        return {key: total / examples for key, total in totals.items()}
+
+    def evaluate_totals(self):
+        """Each reported value summed over the examples, and their number."""
         iterator, model = self.get_iterator('main'), self.eval_func or self.get_target('main')
         iterator.reset()
         totals, examples = collections.Counter(), 0
@@ -67,7 +72,7 @@ class WholeSetEvaluator(extensions.Evaluator):
                 # A batch's accuracy times its size is its count of correct answers.
                 totals[key] += round(value) if key.endswith('accuracy') else value
             examples += size
-        return {key: total / examples for key, total in totals.items()}
+        return totals, examples
 
 
 def confusion_matrix(t, predicted, classes=10):

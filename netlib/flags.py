@@ -23,7 +23,7 @@ are in every script.  A script that trains also gets ``--resume`` and
 import argparse
 import math
 
-from netlib import cli, optimizers, steps
+from netlib import cli, optimizers, parallel, steps
 from netlib.errors import UsageError
 
 GROUPS = ('data', 'model', 'training', 'optimizer', 'run')
@@ -179,6 +179,10 @@ VOCABULARY = {
     'progress': ('run', ('--progress',), dict(
         action=argparse.BooleanOptionalAction,
         help='a progress bar (default: when stderr is a terminal; plain lines otherwise)')),
+    'communicator': ('run', ('--communicator',), dict(
+        choices=parallel.COMMUNICATORS,
+        help='train data-parallel with this ChainerMN communicator under mpiexec -n K '
+             '(netlib run --np K NAME): --batchsize per worker; naive on the CPU')),
     'kernels': ('run', ('--kernels',), dict(
         choices=('fast', 'chainer'),
         help="netlib's compiled CPU kernels or Chainer's own functions (default: fast on "

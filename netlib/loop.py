@@ -16,12 +16,13 @@ snapshots that resume bit-identically, and the loss/accuracy plots.
 """
 
 import sys
+import warnings
 
 from chainer import training
 from chainer.training import extensions
 from chainer.training.trainer import _get_time
 
-from netlib import evaluation, plots, snapshots
+from netlib import evaluation, parallel, plots, search, snapshots
 from netlib.guard import DivergenceGuard
 from netlib.iterators import batch_iterator, converter_for
 
@@ -43,6 +44,8 @@ def extend(trainer, run, log_every=(1, 'epoch'), print_every=None, columns=('mai
     trainer.extend(DivergenceGuard(snapshot_every, allow_divergence))
     trainer.extend(extensions.LogReport(trigger=log_every))
     trainer.extend(snapshots.RandomStateSnapshot())
+    if not run.writes:  # another rank of a data-parallel run: rank 0 writes and prints
+        return
     trainer.extend(extensions.snapshot(filename=snapshots.FILENAME[unit], n_retains=2),
                    trigger=snapshot_every)
     if plot:  # drawing takes ~0.1 s: at the printed lines' interval, and at the end
@@ -109,6 +112,12 @@ def fit(run, model, optimizer, train, test, plot, extra_extensions=()):
     Returns the LogReport records.  Raises ``Diverged`` (exit code 3) with the
     log up to that point written.
     """
+    comm = run.comm
+    if comm is not None:  # data-parallel: a K-th of the data here, gradients averaged
+        print(parallel.describe(comm, run.args.communicator, run.args.batchsize), flush=True)
+        train = parallel.scatter(train, comm, run.args.seed)
+        test = test if test is None else parallel.scatter(test, comm, run.args.seed, False)
+        optimizer = parallel.optimizer(optimizer, comm)
     run.check_batchsize(len(train))
     train_iter = batch_iterator(train, run.args.batchsize)
     updater = training.updaters.StandardUpdater(train_iter, optimizer, device=run.device,
@@ -117,12 +126,16 @@ def fit(run, model, optimizer, train, test, plot, extra_extensions=()):
     columns = ['main/loss', 'main/accuracy']
     if test is not None:
         test_iter = batch_iterator(test, run.args.batchsize, repeat=False, shuffle=False)
-        trainer.extend(evaluation.WholeSetEvaluator(test_iter, model, device=run.device,
-                                            converter=converter_for(test_iter)))
+        evaluator = evaluation.WholeSetEvaluator(test_iter, model, device=run.device,
+                                                 converter=converter_for(test_iter))
+        trainer.extend(evaluator if comm is None else parallel.evaluator(evaluator, comm))
         columns = ['main/loss', 'validation/main/loss', 'main/accuracy',
                    'validation/main/accuracy']
     if not getattr(model, 'compute_accuracy', False):
         columns = [column for column in columns if not column.endswith('accuracy')]
+    if comm is not None:
+        extra_extensions = (parallel.MeanOverWorkers(comm, ['main/loss', 'main/accuracy']),
+                            *extra_extensions)
     return run_trainer(trainer, run, extra_extensions, columns=columns, plot=plot)
 
 
@@ -133,6 +146,11 @@ def run_trainer(trainer, run, extra_extensions=(), **extend_options):
     extend(trainer, run, **extend_options)
     for extension in extra_extensions:
         trainer.extend(extension)
+    if search.current_trial():  # netlib tune: Optuna reports each epoch, stops a pruned trial
+        from optuna_integration import ChainerPruningExtension
+        with warnings.catch_warnings():  # deprecated since Optuna 3.5, there until 5 (optuna<5)
+            warnings.simplefilter('ignore', FutureWarning)
+            trainer.extend(ChainerPruningExtension(*search.current_trial(), (1, 'epoch')))
     resume(trainer, run)
     try:
         # Chainer prints its own traceback for any error in the loop by default;
@@ -229,6 +247,7 @@ class Manager:
     def __iter__(self):
         trainer = self.trainer
         ordered = self._start()
+        reported = len(self.log)
         try:
             while not trainer.stop_trigger(trainer):
                 trainer.observation = {}
@@ -238,11 +257,23 @@ class Manager:
                     for _, entry in ordered:
                         if entry.trigger(trainer):
                             entry.extension(trainer)
+                    if search.current_trial() and len(self.log) > reported:
+                        reported = len(self.log)
+                        self._report_to_trial(*search.current_trial())
         finally:
             for _, entry in ordered:
                 if getattr(entry.extension, 'finalize', None):
                     entry.extension.finalize()
             self.run.keep_log(self.log)
+
+    def _report_to_trial(self, trial, key):
+        """netlib tune: the newest LogReport record's *key* to Optuna; stop if it prunes."""
+        import optuna
+        step = self.updater.epoch if self.trainer.stop_trigger.unit == 'epoch' else \
+            self.updater.iteration
+        trial.report(float(self.log[-1][key]), step)
+        if trial.should_prune():
+            raise optuna.TrialPruned(f'pruned at {self.trainer.stop_trigger.unit} {step}')
 
     def _start(self):
         """What ``Trainer.run`` does before its loop: order and initialize the extensions."""

@@ -358,7 +358,7 @@ def plot_bands(path, panels, title, xlabel, ylabel):
     save_figure(figure, path)
 
 
-def bar_chart(path, heights, xlabel, ylabel, title):
+def class_histogram(path, heights, xlabel, ylabel, title):
     """One bar per class (0, 1, ...), with the height each would have if all were equal."""
     figure, axes = plt.subplots(figsize=(6.4, 4.2))
     axes.bar(range(len(heights)), heights)
@@ -383,4 +383,21 @@ def confusion_heatmap(path, counts, names, title, count_label='count'):
     axes.set_ylabel('true class')
     axes.set_title(title)
     figure.colorbar(image, ax=axes, label=count_label)
+    save_figure(figure, path)
+
+
+def bar_chart(path, bars, title, xlabel, ylabel):
+    """Horizontal bars ``{label: value}``, top to bottom, each value written at its end."""
+    figure, axes = plt.subplots(figsize=(6.4, 0.5 * len(bars) + 1.4))
+    labels, values = list(bars), list(bars.values())
+    positions = np.arange(len(bars))[::-1]
+    axes.barh(positions, values, color=[f'C{i}' for i in range(len(bars))])
+    for position, value in zip(positions, values):
+        axes.text(value, position, f' {value:.3g}', va='center')
+    axes.set_yticks(positions, labels)
+    axes.set_xlim(0, 1.15 * max(values))  # room for the numbers
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel)
+    axes.set_title(title)
+    axes.grid(True, axis='x', alpha=0.3)
     save_figure(figure, path)

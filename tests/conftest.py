@@ -1,4 +1,6 @@
+import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -31,6 +33,19 @@ def run():
 
 
 @pytest.fixture(scope='session')
+def mpiexec():
+    """mpiexec and mpi4py (the mpi extra: the mpich wheel puts mpiexec beside this Python),
+    or a skip where they are missing (a failure in CI, whose `make test` installs them)."""
+    found = shutil.which('mpiexec', path=str(Path(sys.executable).parent))
+    if found is None or importlib.util.find_spec('mpi4py') is None:
+        reason = "mpi4py or mpiexec missing: pip install -e '.[mpi]'"
+        if os.environ.get('CI'):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return found
+
+
+@pytest.fixture(scope='session')
 def data_dir():
     """The shared data folder (MNIST, the book's weights), or a skip where there is none.
 
@@ -53,6 +68,6 @@ def registry_misses(name, metrics):
     from experiments.registry import EXPERIMENTS
     from experiments.targets import SPREAD
     experiment = next(e for e in EXPERIMENTS if e.name == name)
-    return [f'{target.label}: {metrics.get(target.metric)!r} vs {target.criterion()}'
+    return [f'{target.label}: {metrics.get(target.metric)!r} vs {target.criterion(None, metrics)}'
             for target in experiment.targets if SPREAD not in (target.tolerance, target.bound)
             if not target.passes(metrics.get(target.metric), metrics)]

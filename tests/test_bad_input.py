@@ -68,10 +68,14 @@ def test_bad_flag_exits_2_with_one_line(case, tmp_path):
     (['--batchsize', '70000', '--train-size', '100'], 'larger than the 100 training'),
 ])
 def test_a_batch_that_cannot_fit_is_refused(args, expected, tmp_path, data_dir):
-    result = subprocess.run([sys.executable, '-m', 'experiments.mnist_mlp', *args,
-                             '--data-dir', str(data_dir), '--out', str(tmp_path / 'run')],
-                            cwd=ROOT, capture_output=True, text=True, timeout=120)
-    _assert_one_line_error(result, expected)
+    (tmp_path / 'empty').mkdir()  # a user's empty folder is used, and left as it was
+    for out in (tmp_path / 'deep' / 'er' / 'run', tmp_path / 'empty'):
+        result = subprocess.run([sys.executable, '-m', 'experiments.mnist_mlp', *args,
+                                 '--data-dir', str(data_dir), '--out', str(out)],
+                                cwd=ROOT, capture_output=True, text=True, timeout=120)
+        _assert_one_line_error(result, expected)
+    # the training set's size is known after the run folder was claimed: it is taken back
+    assert [path.name for path in tmp_path.rglob('*')] == ['empty']
 
 
 @pytest.mark.skipif(importlib.util.find_spec('cupy') is not None, reason='CuPy is installed')

@@ -46,6 +46,15 @@ WITHOUT_DATA = {  # the post's own data, no MNIST
     # 50 updates: the loss reaches exactly 0 at update 38, below the log axis
     'steps_regression': (['--epoch', 50], {'loss.png'}),
     'logic_gates': (['--epoch', 20], {'xor_loss.png', 'activations.png'}),
+    'rnn_vs_lstm': (['--lengths', '3,6', '--iteration', 10, '--test-size', 20],
+                    {'loss.png', 'mse_vs_length.png', 'gradient_vs_step.png'}),
+    # gensim's Lee corpus (the test extra installs gensim)
+    'char_lm': (['--iteration', 5, '--unit', 8, '--batchsize', 4, '--bproplen', 5,
+                 '--held-out', 0.01, '--sample-length', 5], {'loss.png', 'held_out_bpc.png'}),
+    'seq2seq_addition': (['--epoch', 1, '--questions', 600, '--unit', 16, '--batchsize', 50],
+                         {'loss.png', 'accuracy.png'}),
+    # gensim's Lee corpus and evaluation sets, from its installed wheel
+    'word2vec': (['--epoch', 1, '--unit', 10, '--repeats', 2], {'loss.png', 'scores.png'}),
 }
 
 

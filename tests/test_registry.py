@@ -66,6 +66,14 @@ def test_a_bound_from_the_spread_is_mean_plus_three_sd():
     assert target.passes(5.0, {}, spread) and not target.passes(5.01, {}, spread)
 
 
+def test_a_claim_against_a_peer_shows_the_peers_value_from_the_same_run():
+    target = Target('netlib near gensim', 'netlib_score', against='gensim_score',
+                    tolerance=0.1, basis='peer')
+    metrics = {'netlib_score': 0.31, 'gensim_score': 0.25}
+    assert target.criterion(None, metrics) == '`gensim_score` = 0.25 ± 0.1'
+    assert target.passes(0.31, metrics) and not target.passes(0.36, metrics)
+
+
 def test_every_seeded_target_has_its_spread_recorded():
     spreads = report.seed_spreads(report.RESULTS)
     missing = [f'{e.name}:{t.metric}' for e, t in TARGETS
@@ -85,3 +93,12 @@ def test_the_report_separates_post_numbers_from_claims(tmp_path):
            '= the post |  | pass |' in numbers
     assert 'cannot fit XOR' in claims and 'cannot fit XOR' not in numbers
     assert '../shared' not in text
+
+
+def test_the_report_prints_an_experiments_texts(tmp_path):
+    (tmp_path / 'char_lm').mkdir()
+    (tmp_path / 'char_lm' / 'metrics.json').write_text(json.dumps(
+        {'samples': {'LSTM sample, temperature 0.5': 'The minister said'}}))
+    report.report(tmp_path)
+    section = (tmp_path / 'README.md').read_text().split('## char_lm')[1]
+    assert 'LSTM sample, temperature 0.5:\n\n```\nThe minister said\n```' in section

@@ -27,6 +27,10 @@ KILLABLE_RUNS = {
                   'snapshot_epoch_1', 'snapshot_epoch_3'),
     'mnist_cnn': (['--epoch', '3', '--train-size', '1500', '--test-size', '200'],
                   'snapshot_epoch_1', 'snapshot_epoch_3'),
+    # gensim's Lee corpus; the hidden states carried between updates are in the snapshot
+    'char_lm': (['--iteration', '200', '--frequency', '20', '--unit', '16', '--batchsize', '8',
+                 '--bproplen', '10', '--held-out', '0.02', '--sample-length', '20'],
+                'snapshot_iter_20', 'snapshot_iter_200'),
 }
 
 

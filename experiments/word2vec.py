@@ -1,0 +1,185 @@
+"""Skip-gram with negative sampling (Chainer's examples/word2vec) against gensim's Word2Vec.
+
+Both learn word vectors from the same sentences (gensim's Lee corpus by
+default, or ``--text FILE``) with the same vector size, window, negatives,
+minimum count, epochs and learning-rate schedule (SGD from ``--lr`` down to
+0.0001, gensim's), several seeds each; gensim without subsampling and with
+whole windows, as Chainer's example trains.  The same code scores both on
+gensim's WordSim-353 and SimLex-999 (Spearman correlation with the human
+scores) and analogies (3CosAdd accuracy), each restricted to the vocabulary,
+and counts how many of each word's 10 nearest neighbours they share::
+
+    netlib run word2vec
+    netlib run word2vec --text my_corpus.txt --epoch 5 --repeats 2"""
+
+import itertools
+import math
+import time
+
+import netlib.compat  # noqa: F401  (first: chainer 7.8.1 on NumPy 2)
+import chainer
+import numpy as np
+from chainer.training import extensions
+
+from netlib import cli, flags, optimizers, plots, steps
+from netlib.datasets import wordsim
+from netlib.datasets.text import load_sentences
+from netlib.errors import UsageError
+from netlib.runs import Run
+from netlib.seed import set_seed
+from netlib.snapshots import RandomStreams
+from netlib.word2vec import (SkipGram, neighbour_overlap, neighbours, score_vectors,
+                             vocabulary, windows)
+
+DEFAULTS = dict(
+    epoch=10,             # sweeps over the corpus, both libraries
+    batchsize=100,        # centre words per update, each with 2 * window contexts
+    unit=100,             # vector size (gensim's default)
+    optimizer='sgd',      # gensim's: plain SGD on every pair
+    lr=0.025,             # gensim's alpha, falling linearly to MIN_LR over the run
+    out='runs/word2vec',
+)
+MIN_LR = 0.0001  # gensim's min_alpha
+SHOWN = ('fire', 'police', 'government', 'afghanistan', 'australia')
+
+
+def add_flags(group):
+    group.add_argument('--text', default=None,
+                       help="UTF-8 text, one sentence or document a line (default: gensim's "
+                            'lee_background.cor, 300 news articles)')
+    group.add_argument('--window', type=flags.positive_int, default=5,
+                       help='context words on each side of the centre word')
+    group.add_argument('--negative', type=flags.positive_int, default=5,
+                       help='negative words drawn per pair')
+    group.add_argument('--min-count', type=flags.positive_int, default=5,
+                       help='words seen fewer times are dropped')
+    group.add_argument('--repeats', type=flags.positive_int, default=3,
+                       help='seeds of each library: --seed, --seed + 1, ...')
+
+
+def main(argv=None):
+    args = flags.parse(argv, __doc__, DEFAULTS, add_flags)
+    # 0: load data: the sentences, the vocabulary, the evaluation sets
+    sentences = load_sentences(args.text)
+    words, counts = vocabulary(sentences, args.min_count)
+    if len(words) < 11:  # 10 nearest neighbours
+        raise UsageError(f'--min-count {args.min_count} leaves {len(words)} words of 11 needed')
+    index = {word: i for i, word in enumerate(words)}
+    centres, contexts = windows(sentences, index, args.window)
+    similarity, analogies = wordsim.evaluation_sets()
+    questions = [question for section in analogies.values() for question in section]
+    import gensim  # found by evaluation_sets: imported after its one-line check
+    run = Run(args)
+
+    # 1: settings: one SkipGram per seed, each with its own random stream
+    seeds = [args.seed + repeat for repeat in range(args.repeats)]
+    models, trainers, streams = {}, {}, RandomStreams()
+    per_epoch = math.ceil(len(centres) / args.batchsize)
+    for seed in seeds:
+        set_seed(seed)
+        name = f'netlib_{seed}'
+        models[name] = SkipGram(counts, args.unit, args.negative)
+        trainers[name] = optimizers.from_args(args, models[name])
+        streams.add(name)
+    lr_name = optimizers.learning_rate_name(type(trainers[name]).__name__)
+    schedules = [extensions.LinearShift(lr_name, (getattr(trainer, lr_name), MIN_LR),
+                                        (0, args.epoch * per_epoch), optimizer=trainer)
+                 for trainer in trainers.values()] if lr_name else []
+    print(f'{len(sentences)} sentences, {len(centres):,} words kept, {len(words):,} in the '
+          f'vocabulary (min count {args.min_count}); {args.unit}-d vectors, window '
+          f'{args.window}, {args.negative} negatives, {args.epoch} epochs, seeds {seeds}')
+
+    # 2: training: netlib's models side by side, then gensim's
+    start = time.perf_counter()
+    manager = run.manager(trainers, (args.epoch, 'epoch'), iterations_per_epoch=per_epoch,
+                          columns=[f'{name}/loss' for name in models],
+                          plot=plots.LogPlot('Skip-gram with negative sampling (netlib)',
+                                             loss='loss per (context, centre) pair'),
+                          extra_extensions=[streams, *schedules])
+    orders = {}
+    for iteration in manager:
+        step = (iteration - 1) % per_epoch  # snapshots fall between epochs
+        for name, model in models.items():
+            with streams.use(name):  # its order of the corpus and its negative draws
+                if step == 0:
+                    orders[name] = np.random.permutation(len(centres))
+                batch = orders[name][step * args.batchsize:(step + 1) * args.batchsize]
+                steps.update(trainers[name], model(centres[batch], contexts[batch]))
+    netlib_seconds = time.perf_counter() - start  # of this process (a resumed run: since then)
+    vectors = {name: model.embed.W.array for name, model in models.items()}
+    start = time.perf_counter()
+    for seed in seeds:  # skip-gram, negative sampling; no subsampling, whole windows
+        model = gensim.models.Word2Vec(
+            sentences, vector_size=args.unit, window=args.window, negative=args.negative,
+            min_count=args.min_count, epochs=args.epoch, alpha=args.lr, min_alpha=MIN_LR,
+            sg=1, hs=0, sample=0, shrink_windows=False, seed=seed, workers=1)
+        vectors[f'gensim_{seed}'] = np.array([model.wv[word] for word in words])
+    gensim_seconds = time.perf_counter() - start
+
+    # 3: results: the same scores for both, their means over seeds
+    scores = {name: score_vectors(v, index, similarity, questions)[0]
+              for name, v in vectors.items()}
+    covered = score_vectors(vectors[name], index, similarity, questions)[1]  # same for all
+    metrics = {'wordsim353_pairs': covered['wordsim353'], 'simlex999_pairs': covered['simlex999'],
+               'analogy_questions': covered['analogy']}
+    print(f'covered: {covered["wordsim353"]} of {len(similarity["wordsim353"])} WordSim-353 '
+          f'pairs, {covered["simlex999"]} of {len(similarity["simlex999"])} SimLex-999 pairs, '
+          f'{covered["analogy"]} of {len(questions)} analogies')
+    for library in ('netlib', 'gensim'):
+        for key in ('wordsim353', 'simlex999', 'analogy'):
+            values = [scores[f'{library}_{seed}'][key] for seed in seeds]
+            metrics[f'{library}_{key}'] = mean(values)
+            metrics[f'{library}_{key}_per_seed'] = values
+    overlaps = {f'{a}-{b}': mean([neighbour_overlap(vectors[f'{a}_{i}'], vectors[f'{b}_{j}'])
+                                  for i, j in itertools.product(seeds, seeds) if a != b or i < j])
+                for a, b in (('netlib', 'gensim'), ('gensim', 'gensim'), ('netlib', 'netlib'))}
+    gensims = overlaps['gensim-gensim']
+    metrics.update({'overlap_' + pair.replace('-', '_'): value for pair, value in overlaps.items()},
+                   overlap_ratio=overlaps['netlib-gensim'] / gensims if gensims else None,
+                   netlib_seconds=netlib_seconds, gensim_seconds=gensim_seconds)
+    print(f'{"":12s}{"netlib":>10s}{"gensim":>10s}   (mean over {len(seeds)} seeds)')
+    for key in ('wordsim353', 'simlex999', 'analogy'):
+        print(f'{key:12s}' + ''.join(f'{show(metrics[f"{library}_{key}"]):>10s}'
+                                     for library in ('netlib', 'gensim')))
+    print(f'10 nearest neighbours shared: netlib-gensim {show(overlaps["netlib-gensim"])}, '
+          f'gensim-gensim {show(overlaps["gensim-gensim"])}, netlib-netlib '
+          f'{show(overlaps["netlib-netlib"])}; training {netlib_seconds:.1f} s (netlib), '
+          f'{gensim_seconds:.1f} s (gensim)')
+    metrics['nearest_words'] = nearest_words(vectors, words, index, seeds[0])
+    plot_scores(run.path('scores.png'), scores, seeds)
+    return run.save_metrics(metrics)
+
+
+def mean(values):
+    values = [value for value in values if value is not None]  # None: too few pairs
+    return float(np.mean(values)) if values else None
+
+
+def show(value):
+    return '-' if value is None else f'{value:.3f}'  # None: too few pairs, or one seed
+
+
+def nearest_words(vectors, words, index, seed, k=5):
+    """{'netlib, seed S': ['fire: blaze ...', ...], 'gensim, seed S': [...]}, printed."""
+    shown = [word for word in SHOWN if word in index] or words[:3]
+    lists = {}
+    for library in ('netlib', 'gensim'):
+        nearest = neighbours(vectors[f'{library}_{seed}'], k)
+        lists[f'{library}, seed {seed}'] = [
+            f'{word:>12s}: ' + ' '.join(words[i] for i in nearest[index[word]]) for word in shown]
+    for name, lines in lists.items():
+        print(f'nearest {k} ({name}):', *lines, sep='\n  ')
+    return lists
+
+
+def plot_scores(path, scores, seeds):
+    titles = {'wordsim353': 'WordSim-353 (Spearman)', 'simlex999': 'SimLex-999 (Spearman)',
+              'analogy': 'analogies (accuracy)'}
+    panels = {title: {library: (seeds, [scores[f'{library}_{seed}'][key] or 0 for seed in seeds])
+                      for library in ('netlib', 'gensim')} for key, title in titles.items()}
+    plots.plot_panels(path, panels, title='Word vectors scored the same way, per seed',
+                      xlabel='seed', ylabel='score', sharey=False)
+
+
+if __name__ == '__main__':
+    cli.run_main(main)

@@ -1,0 +1,76 @@
+"""Character language models measured: bits per character, n-gram baselines, samples.
+
+The text is read as Chainer's examples/ptb reads PTB: *batchsize* streams
+start at evenly spaced places and move one character per step, so a run's
+batches depend only on the step number (a resumed run gets the same ones).
+"""
+
+import math
+
+import chainer
+import chainer.functions as F
+import numpy as np
+
+LN2 = math.log(2)
+
+
+def stream_starts(length, batchsize):
+    """Where each of *batchsize* parallel streams starts in a text of *length* ids."""
+    return np.arange(batchsize) * (length // batchsize)
+
+
+def stream_window(ids, starts, step, length=1):
+    """``(x, t)``, each ``(length, batchsize)``: the characters of every stream from *step*
+    on, and the ones after them (wrapping at the end of the text)."""
+    xp = chainer.backend.get_array_module(ids)
+    position = (starts[None, :] + step + xp.arange(length)[:, None]) % len(ids)
+    return ids[position], ids[(position + 1) % len(ids)]
+
+
+def bits_per_character(model, ids, batchsize):
+    """Mean -log2 p(next character) of *model* over *ids*, read as *batchsize*
+    contiguous streams from a zero state (every character after a stream's first
+    is predicted once)."""
+    xp = model.xp
+    length = (len(ids) - 1) // batchsize
+    starts = xp.asarray(stream_starts(len(ids) - 1, batchsize))
+    ids = xp.asarray(ids)
+    total = 0.0
+    model.start_state(batchsize)
+    with chainer.no_backprop_mode(), chainer.using_config('train', False):
+        for step in range(length):
+            x, t = ids[starts + step], ids[starts + step + 1]
+            total += float(F.softmax_cross_entropy(model(x), t, reduce='no').array.sum())
+    return total / (length * batchsize) / LN2
+
+
+def ngram_bits(train, test, n_vocab, order):
+    """Bits per character on *test* of the add-one (Laplace) smoothed unigram
+    (*order* 1) or bigram (*order* 2) model counted on *train*."""
+    if order == 1:
+        counts = np.bincount(train, minlength=n_vocab) + 1.0
+        return float(-np.log2(counts[test] / counts.sum()).mean())
+    pairs = np.zeros((n_vocab, n_vocab))
+    np.add.at(pairs, (train[:-1], train[1:]), 1)
+    pairs += 1.0
+    p = pairs[test[:-1], test[1:]] / pairs[test[:-1]].sum(axis=1)
+    return float(-np.log2(p).mean())
+
+
+def sample(model, chars, prime, length, temperature, random):
+    """*length* characters drawn from *model* after *prime*, at *temperature*
+    (below 1: likelier characters, more often)."""
+    index = {char: i for i, char in enumerate(chars)}
+    xp = model.xp
+    model.start_state(1)
+    text = [char for char in prime if char in index]
+    with chainer.no_backprop_mode(), chainer.using_config('train', False):
+        for char in text:
+            scores = model(xp.asarray([index[char]], np.int32))
+        for _ in range(length):
+            logits = chainer.backends.cuda.to_cpu(scores.array[0]).astype(np.float64)
+            p = np.exp((logits - logits.max()) / temperature)
+            choice = random.choice(len(chars), p=p / p.sum())
+            text.append(chars[choice])
+            scores = model(xp.asarray([choice], np.int32))
+    return ''.join(text)

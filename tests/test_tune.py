@@ -1,0 +1,163 @@
+"""netlib tune: trials as run folders, pruning in both loops, continuing, refusals, and two
+worker processes on one SQLite study (on PostgreSQL: test_tune_postgres.py)."""
+
+import argparse
+import json
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import chainer
+import pytest
+
+from experiments import mnist_mlp
+
+from netlib import cli, flags, optimizers, search, steps, tune
+from netlib.errors import UsageError
+from netlib.runs import Run
+
+optuna = pytest.importorskip('optuna')
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = ['--epoch', '1', '--train-size', '300', '--test-size', '100', '--unit', '10']
+
+
+# A hand-written loop to tune: gradient descent on (w - 3)^2, so a small --lr is slow
+# and its trials are pruned.
+def quadratic_main(argv=None):
+    args = flags.parse(argv, 'quadratic', quadratic.DEFAULTS)
+    run = Run(args)
+    model = chainer.Link()
+    with model.init_scope():
+        model.w = chainer.Parameter(0.0, (1,))
+    optimizer = chainer.optimizers.SGD(lr=args.lr).setup(model)
+    for _ in run.manager({'main': optimizer}, (args.epoch, 'epoch')):
+        loss = chainer.functions.sum((model.w - 3) ** 2)
+        steps.update(optimizer, loss)
+        chainer.report({'loss': loss}, model)
+    return run.save_metrics({'w': float(model.w.array[0])})
+
+
+quadratic = types.ModuleType('experiments.quadratic', 'quadratic')
+quadratic.main = quadratic_main
+quadratic.DEFAULTS = dict(epoch=8, optimizer='sgd', out='runs/quadratic')
+quadratic.SEARCH_SPACE = search.Space(minimize='main/loss', lr=search.LogUniform(1e-4, 0.5))
+
+
+def tune_args(out, trials, **options):
+    return argparse.Namespace(**{**dict(name='quadratic', trials=trials, timeout=None,
+                                        storage=None, study_name=None, out=str(out), seed=0,
+                                        sampler_seed=0), **options})
+
+
+def test_hand_written_loop_trials_are_run_folders_and_poor_ones_pruned(tmp_path, capsys):
+    best = tune.main(tune_args(tmp_path, 12), quadratic, [])
+    study = optuna.load_study(study_name='quadratic', storage=f'sqlite:///{tmp_path}/study.db')
+    states = [trial.state.name for trial in study.trials]
+    assert len(states) == 12 and 'PRUNED' in states, states
+    for trial in study.trials:
+        folder = tmp_path / f'trial-{trial.number:04d}'
+        args = json.loads((folder / 'args').read_text())
+        assert args['seed'] == trial.number == trial.user_attrs['seed']
+        assert args['lr'] == trial.params['lr']
+        log = json.loads((folder / 'log').read_text())
+        assert len(log) == (8 if trial.state.name == 'COMPLETE' else
+                            max(trial.intermediate_values))
+        assert (folder / 'metrics.json').exists()
+    assert best.value == min(t.value for t in study.trials if t.value is not None)
+    printed = capsys.readouterr().out
+    assert f'--lr {best.params["lr"]} --seed {best.number}' in printed  # the rerun line
+    assert '| trial | state | main/loss | lr | seed | seconds |' in printed
+    assert {'trials.md', 'best.json', 'optimization_history.png',
+            'parallel_coordinate.png'} <= {path.name for path in tmp_path.iterdir()}
+
+
+class PruneAtOnce:
+    """A trial that Optuna's pruner always stops, recording what it was told."""
+
+    def __init__(self):
+        self.reports = []
+
+    def report(self, value, step):
+        self.reports.append((step, value))
+
+    def should_prune(self):
+        return True
+
+
+def test_a_trainer_run_reports_each_epoch_and_stops_when_pruned(data_dir, tmp_path):
+    trial = PruneAtOnce()
+    with search.trial_in_progress(trial, 'validation/main/accuracy'), \
+            pytest.raises(optuna.TrialPruned, match='epoch 1'):
+        mnist_mlp.main([*TINY, '--epoch', '3', '--data-dir', str(data_dir),
+                        '--out', str(tmp_path)])
+    log = json.loads((tmp_path / 'log').read_text())
+    assert trial.reports == [(1, log[0]['validation/main/accuracy'])] and len(log) == 1
+
+
+def test_a_rerun_continues_the_study_and_a_changed_one_is_refused(tmp_path):
+    tune.main(tune_args(tmp_path, 2), quadratic, ['--epoch', '3'])
+    tune.main(tune_args(tmp_path, 4), quadratic, ['--epoch', '3'])
+    study = optuna.load_study(study_name='quadratic', storage=f'sqlite:///{tmp_path}/study.db')
+    assert [trial.number for trial in study.trials] == [0, 1, 2, 3]
+    before = sorted(path.name for path in tmp_path.iterdir())
+    with pytest.raises(UsageError, match="flags stored '--epoch 3', given '--epoch 4'"):
+        tune.main(tune_args(tmp_path, 6), quadratic, ['--epoch', '4'])
+    with pytest.raises(UsageError, match="space stored 'lr', given ''"):  # --lr given: lr not searched
+        tune.main(tune_args(tmp_path, 6), quadratic, ['--epoch', '3', '--lr', '0.1'])
+    assert sorted(path.name for path in tmp_path.iterdir()) == before
+    assert len(optuna.load_study(study_name='quadratic',
+                                 storage=f'sqlite:///{tmp_path}/study.db').trials) == 4
+
+
+@pytest.mark.parametrize('storage, says', [
+    ('nonsense', 'Could not parse SQLAlchemy URL'),
+    ('sqlite:////no/such/folder/study.db', 'unable to open database file'),
+    ('postgresql://user:secret@127.0.0.1:1/db', 'Connection refused'),
+])
+def test_a_bad_storage_is_one_line_and_writes_nothing(tmp_path, capsys, storage, says):
+    out = tmp_path / 'study'
+    with pytest.raises(SystemExit) as exit:
+        cli.run_main(lambda _: tune.main(tune_args(out, 1, storage=storage), quadratic, []),
+                     prog='netlib tune quadratic')
+    error = capsys.readouterr().err
+    assert exit.value.code == 2 and error.count('\n') == 1 and says in error, error
+    assert 'secret' not in error and not out.exists()
+
+
+def workers(out, storage, trials=6, count=2):
+    """*count* `netlib tune mnist_mlp` processes on one study at once; their outputs."""
+    command = [sys.executable, '-m', 'netlib.command', 'tune', 'mnist_mlp', '--trials',
+               str(trials), '--out', str(out), *(['--storage', storage] if storage else []),
+               *TINY]
+    started = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True) for _ in range(count)]
+    outputs = [process.communicate(timeout=120)[0] for process in started]
+    for process, output in zip(started, outputs):
+        assert process.returncode == 0, output[-2000:]
+    return [process.pid for process in started]
+
+
+def check_shared(out, storage, pids, trials=6):
+    """Every trial once in the study, once as a folder, from both workers."""
+    study = optuna.load_study(study_name='mnist_mlp', storage=storage)
+    numbers = [trial.number for trial in study.trials]
+    assert numbers == list(range(len(numbers))) and trials <= len(numbers) < trials + len(pids)
+    assert {trial.state.name for trial in study.trials} <= {'COMPLETE', 'PRUNED'}
+    assert sorted(path.name for path in out.glob('trial-*')) == [
+        f'trial-{number:04d}' for number in numbers]
+    for trial in study.trials:
+        args = json.loads((out / f'trial-{trial.number:04d}' / 'args').read_text())
+        assert args['seed'] == trial.number
+        assert {name: args[name] for name in trial.params} == {
+            **trial.params, 'optimizer': optimizers.resolve(trial.params['optimizer'])}
+    ran = {int(trial.user_attrs['worker'].split(':')[1]) for trial in study.trials}
+    assert ran == set(pids), f'trials by {ran}, workers {pids}'
+
+
+def test_two_workers_share_one_sqlite_study(data_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv('NETLIB_DATA_DIR', str(data_dir))
+    out = tmp_path / 'study'  # both workers: the default storage, out/study.db
+    pids = workers(out, None)
+    check_shared(out, f'sqlite:///{out}/study.db', pids)
