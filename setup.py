@@ -34,6 +34,7 @@ setup(
         # chainer.testing (imported by chainer.gradient_check) imports pkg_resources,
         # which setuptools 82 removed.
         'setuptools<82',
+        'threadpoolctl',  # netlib.kernels.blas_threads
     ],
     extras_require={
         'gpu': ['cupy-cuda12x<14'],

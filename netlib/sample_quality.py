@@ -22,9 +22,11 @@ from netlib.evaluation import evaluate
 from netlib.networks import Classifier
 
 
-def score_classifier(path, data_dir, device):
-    """The Keras MNIST CNN saved at *path*, or trained there first: one epoch as
-    ``mnist_cnn`` trains it (AdaDelta, batch 128), then saved with its SHA-256.
+def score_classifier(path, data_dir, device, images=30000):
+    """The Keras MNIST CNN saved at *path*, or trained there first: one epoch over the
+    first *images* training digits as ``mnist_cnn`` trains it (AdaDelta, batch 128),
+    then saved with its SHA-256.  (All 60,000 took 66 s of CPU on one core for a test
+    accuracy of 0.981; the first 30,000, half that, gave 0.977.)
 
     Training draws dropout masks from NumPy's global stream: seed after this call
     for a run that is the same whether it trained the classifier or loaded it.
@@ -33,8 +35,8 @@ def score_classifier(path, data_dir, device):
     if path.is_file():
         saved_models.load(path, cnn)  # its .sha256 and every array's name and shape
     else:
-        print(f'training the scoring classifier (one epoch of mnist_cnn) -> {path}')
-        x, t = load_mnist(data_dir, 'train', shape='image')
+        print(f'training the scoring classifier (mnist_cnn, {images} images) -> {path}')
+        x, t = load_mnist(data_dir, 'train', shape='image', limit=images)
         model = Classifier(cnn).to_device(device)
         optimizer = optimizers.create('adadelta').setup(model)
         order = np.random.RandomState(0).permutation(len(x))
