@@ -40,6 +40,7 @@ DEFAULTS = dict(
     out='runs/transfer_learning',
 )
 METHODS = ('scratch', 'finetune', 'frozen')
+NETS = {'cnn': 'a CNN', 'mlp': 'an MLP'}  # for the plot's title
 TARGETS = {'mnist': 'MNIST digits 5-9', 'sklearn': "scikit-learn's 8x8 digits 0-9"}
 
 
@@ -122,7 +123,7 @@ def main(argv=None):
                      {TARGETS[name]: {method: (list(runs), list(runs.values()))
                                       for method, runs in methods.items()}
                       for name, methods in table.items()},
-                     f'Learning new digits from an {args.net.upper()} pretrained on MNIST 0-4\n'
+                     f'Learning new digits from {NETS[args.net]} pretrained on MNIST 0-4\n'
                      f'(line: mean over {args.seeds} seeds; band: lowest to highest)',
                      'labelled images per class (log scale)', 'test accuracy')
     return run.save_metrics({'pretrained_accuracy_0_4': old_accuracy, 'table': summary,
