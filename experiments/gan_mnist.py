@@ -1,8 +1,8 @@
 """A GAN on MNIST after Chainer's examples/dcgan: the discriminator's accuracy, the digits' quality.
 
 The generator and discriminator (:mod:`netlib.gans`, fully connected) train
-with the example's updater and optimizers (Adam, alpha 0.0002, beta1 0.5,
-weight decay 0.0001).  Every epoch logs both losses and the discriminator's
+with the example's updater and optimizers (Adam with beta1 0.5 and weight decay
+0.0001; alpha 0.0005 for the example's 0.0002).  Every epoch logs both losses and the discriminator's
 accuracy on real and on generated images; after each epoch ``--samples``
 digits from fixed noise are scored by the Keras MNIST CNN (``mnist_cnn``'s
 network): the classifier score (Inception-score formula, 1 to 10) and the
@@ -71,7 +71,8 @@ class SampleQuality(training.Extension):
 
     def __call__(self, trainer):
         images = self.generate(self.z)
-        probabilities, features = quality.classifier_outputs(self.cnn, self.cnn.device.send(images))
+        probabilities, features = quality.classifier_outputs(self.cnn,
+                                                             self.cnn.device.send(images))
         chainer.report({'score': quality.classifier_score(probabilities),
                         'frechet': quality.frechet_distance(features, self.reference)})
         self.kept = np.concatenate([self.kept, images[None, :10]])
