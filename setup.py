@@ -34,10 +34,13 @@ setup(
         # chainer.testing (imported by chainer.gradient_check) imports pkg_resources,
         # which setuptools 82 removed.
         'setuptools<82',
+        'threadpoolctl',  # netlib.kernels.blas_threads
     ],
     extras_require={
         'gpu': ['cupy-cuda12x<14'],
         'ui': UI,
+        # transfer_learning's second target: sklearn.datasets.load_digits (no download).
+        'course': ['scikit-learn'],
         'text': TEXT,
         # ChainerMN (inside chainer) over MPI: the mpich wheel brings mpiexec and
         # libmpi, so no system MPI is needed; a system MPI works too.

@@ -50,6 +50,21 @@ def default_for(device):
 
 
 @contextlib.contextmanager
+def blas_threads(count):
+    """OpenBLAS with *count* threads inside the block (or the decorated function).
+
+    The course experiments' matrices (a batch of 100 by 784 by 512, the fast
+    convolution's 4-image blocks) are too small for two: on the loaded 2-core
+    machine, a fifth of an epoch of gan_mnist took 9.3 s user + 4.4 s system
+    with 2 threads (the waiting thread spins) and 8.2 + 0.7 with 1; training
+    its scoring CNN for an epoch, about 165 s of CPU and 66.
+    """
+    from threadpoolctl import threadpool_limits
+    with threadpool_limits(count, user_api='blas'):
+        yield
+
+
+@contextlib.contextmanager
 def using(name):
     """Use *name* inside the block, then the kernels chosen before."""
     before = chosen()

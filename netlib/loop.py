@@ -133,9 +133,17 @@ def fit(run, model, optimizer, train, test, plot, extra_extensions=()):
                    'validation/main/accuracy']
     if not getattr(model, 'compute_accuracy', False):
         columns = [column for column in columns if not column.endswith('accuracy')]
-    extend(trainer, run, columns=columns, plot=plot)
     if comm is not None:
-        trainer.extend(parallel.MeanOverWorkers(comm, ['main/loss', 'main/accuracy']))
+        extra_extensions = (parallel.MeanOverWorkers(comm, ['main/loss', 'main/accuracy']),
+                            *extra_extensions)
+    return run_trainer(trainer, run, extra_extensions, columns=columns, plot=plot)
+
+
+def run_trainer(trainer, run, extra_extensions=(), **extend_options):
+    """Give *trainer* netlib's extensions (:func:`extend`) and *extra_extensions*, resume it
+    from ``--resume``'s snapshot and run it; returns the LogReport records (also written
+    when training stops early).  For a Trainer with an updater of its own (a GAN's)."""
+    extend(trainer, run, **extend_options)
     for extension in extra_extensions:
         trainer.extend(extension)
     if search.current_trial():  # netlib tune: Optuna reports each epoch, stops a pruned trial

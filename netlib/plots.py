@@ -12,7 +12,7 @@ import numpy as np
 
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the headless backend)
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+from matplotlib.ticker import MaxNLocator, NullLocator  # noqa: E402
 
 from chainer import training  # noqa: E402
 
@@ -92,15 +92,16 @@ def mark_undrawable(axes, undrawable):
     axes.set_ylim(bottom, top)  # the markers sit on the edge: keep it where it was
 
 
-def plot_curves(path, curves, title, xlabel, ylabel, log_scale=None):
-    """One line per ``label -> (xs, ys)`` in *curves*; log y when it spans decades.
+def plot_curves(path, curves, title, xlabel, ylabel, log_scale=None, lines=None):
+    """One line per ``label -> (xs, ys)`` in *curves*; log y when it spans decades;
+    a dashed horizontal line per ``label -> y`` in *lines* (a ceiling, a chance level).
 
     A value the axis cannot show (a loss of exactly 0 on the log axis, inf or
     nan) is marked on the axis edge, with a legend entry saying so, instead of
     the curve silently ending.
     """
     figure, axes = plt.subplots(figsize=(6.4, 4.2))
-    all_values = [y for _, ys in curves.values() for y in ys]
+    all_values = [y for _, ys in curves.values() for y in ys] + list((lines or {}).values())
     if log_scale is None:
         log_scale = wants_log_scale(all_values)
     if log_scale:
@@ -110,6 +111,8 @@ def plot_curves(path, curves, title, xlabel, ylabel, log_scale=None):
         # A run of a few epochs is a few points: show them, not only the lines.
         undrawable += draw_series(axes, xs, ys, label, log_scale,
                                   marker='o' if len(xs) <= SHORT_RUN else None)
+    for (label, y), style in zip((lines or {}).items(), ('--', ':', '-.')):
+        axes.axhline(y, color='grey', linestyle=style, label=label)
     mark_undrawable(axes, undrawable)
     if _whole_numbers([x for xs, _ in curves.values() for x in xs]):
         integer_ticks(axes.xaxis)
@@ -117,7 +120,10 @@ def plot_curves(path, curves, title, xlabel, ylabel, log_scale=None):
     axes.set_xlabel(xlabel)
     axes.set_ylabel(ylabel + (' (log scale)' if log_scale else ''))
     axes.grid(True, alpha=0.3)
-    axes.legend()
+    if lines:  # below the axes: horizontal lines leave no corner free
+        axes.legend(loc='upper center', bbox_to_anchor=(0.5, -0.15), ncol=2, fontsize=9)
+    else:
+        axes.legend()
     save_figure(figure, path)
 
 
@@ -327,6 +333,39 @@ def image_grid(path, images, title, columns, titles=None, row_labels=None, cmap=
         axes.set_ylabel(label)
     figure.suptitle(title)
     figure.tight_layout(h_pad=2 if titles else None)  # room between a title and the row above
+    save_figure(figure, path)
+
+
+def plot_bands(path, panels, title, xlabel, ylabel):
+    """Panels side by side, each ``title -> {label: (xs, values per x)}``: the mean over
+    each x's values as a line, their lowest to highest as a band; log x axis."""
+    figure, grid = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 4.2),
+                                sharey=True, squeeze=False)
+    for axes, (panel_title, curves) in zip(grid.flat, panels.items()):
+        for label, (xs, values) in curves.items():
+            line, = axes.plot(xs, [np.mean(v) for v in values], 'o-', label=label)
+            axes.fill_between(xs, [min(v) for v in values], [max(v) for v in values],
+                              color=line.get_color(), alpha=0.2)
+        axes.set(xscale='log', title=panel_title, xlabel=xlabel)
+        ticks = sorted({x for xs, _ in curves.values() for x in xs})
+        axes.set_xticks(ticks, [f'{x:g}' for x in ticks])  # 1, 10, 100 rather than 10^k
+        axes.xaxis.set_minor_locator(NullLocator())
+        axes.grid(True, alpha=0.3)
+        axes.legend(loc='lower right')
+    grid[0, 0].set_ylabel(ylabel)
+    figure.suptitle(title)
+    figure.tight_layout()
+    save_figure(figure, path)
+
+
+def class_histogram(path, heights, xlabel, ylabel, title):
+    """One bar per class (0, 1, ...), with the height each would have if all were equal."""
+    figure, axes = plt.subplots(figsize=(6.4, 4.2))
+    axes.bar(range(len(heights)), heights)
+    axes.axhline(np.mean(heights), color='grey', linestyle='--', label='all classes equal')
+    axes.set(title=title, xlabel=xlabel, ylabel=ylabel, xticks=range(len(heights)),
+             ylim=(0, 1.2 * max(heights)))  # room for the legend above the bars
+    axes.legend(loc='upper right')
     save_figure(figure, path)
 
 

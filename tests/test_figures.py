@@ -36,6 +36,8 @@ RUNS = {
     'mnist_inference': (['--test-size', 100], {'misclassified.png'}),
     'batch_norm': (['--scales', 3, '--epoch', 1, '--train-size', 200],
                    {'accuracy_grid.png', 'final_accuracy.png'}),
+    'transfer_learning': (['--epoch', 1, '--unit', 16, '--per-class', '1,5', '--seeds', 2,
+                           '--steps', 10], {'accuracy_vs_n.png'}),
     'vanishing_gradient': (['--iteration', 20, '--train-size', 200, '--test-size', 100],
                            {'derivatives.png', 'gradient_norms.png', 'loss.png',
                             'accuracy.png'}),

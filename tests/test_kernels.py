@@ -67,3 +67,15 @@ def test_the_cli_flag_chooses_the_set(name, tmp_path):
     steps_regression.main(['--kernels', name, '--out', str(tmp_path / 'run')])
     assert kernels.chosen() == name
     assert '"kernels": "' + name in (tmp_path / 'run' / 'args').read_text()
+
+
+def test_blas_threads_holds_inside_the_block_and_restores_after():
+    from threadpoolctl import threadpool_info
+
+    def blas_threads():
+        return [pool['num_threads'] for pool in threadpool_info() if pool['user_api'] == 'blas']
+
+    before = blas_threads()
+    with kernels.blas_threads(1):
+        assert set(blas_threads()) == {1}
+    assert blas_threads() == before
