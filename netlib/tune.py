@@ -2,8 +2,8 @@
 
 The experiment declares ``SEARCH_SPACE`` (:mod:`netlib.search`) next to its
 DEFAULTS.  Each trial runs the experiment's ``main`` in this process with the
-flags Optuna suggests, ``--seed SEED+TRIAL`` and ``--out OUT/trial-NNNN``, and
-reports the space's LogReport key each epoch so that a poor trial is pruned.
+flags Optuna suggests, ``--seed SEED`` (the same for every trial, so that two
+trials differ only in their flags) and ``--out OUT/trial-NNNN``, and reports the space's LogReport key each epoch so that a poor trial is pruned.
 The study lives in an SQLAlchemy storage (default: ``OUT/study.db``), so
 several workers, on one machine or many, share it, and a rerun with the same
 storage and study name continues it.  A flag given on the command line is
@@ -49,7 +49,9 @@ def add_arguments(parser):
     parser.add_argument('--out', '-o', type=flags.folder,
                         help='folder of the trials and plots (default: runs/tune/STUDY)')
     parser.add_argument('--seed', type=flags.seed_value, default=0,
-                        help='trial N trains with seed SEED+N')
+                        help='every trial trains with this seed (common random numbers: '
+                             'trials are compared under the same initial weights and '
+                             'shuffling where their flags allow)')
     parser.add_argument('--sampler-seed', type=flags.seed_value,
                         help="seed of Optuna's TPE sampler (default: fresh each worker, so "
                              'workers explore apart)')
@@ -63,7 +65,8 @@ def main(args, module, experiment_flags):
     fixed, searched = split_flags(module, space, experiment_flags)
     optuna = _import_optuna()
     definition = json.loads(json.dumps(dict(
-        experiment=args.name, flags=fixed, objective=space.key, direction=space.direction,
+        experiment=args.name, flags=fixed, seed=args.seed, objective=space.key,
+        direction=space.direction,
         space={name: optuna.distributions.distribution_to_json(distribution(optuna, value))
                for name, value in searched.items()})))
     study_name = args.study_name or args.name
@@ -203,7 +206,7 @@ def objective(trial, args, module, space, fixed, searched, out):
     """One trial: the experiment's main with the suggested flags in ``OUT/trial-NNNN``."""
     import optuna
     params = {name: suggest(trial, name, value) for name, value in searched.items()}
-    seed = args.seed + trial.number
+    seed = args.seed
     folder = out / f'trial-{trial.number:04d}'
     command = ['netlib', 'run', args.name, *fixed, *api.command_line(params),
                '--seed', str(seed)]

@@ -59,7 +59,7 @@ def test_hand_written_loop_trials_are_run_folders_and_poor_ones_pruned(tmp_path,
     for trial in study.trials:
         folder = tmp_path / f'trial-{trial.number:04d}'
         args = json.loads((folder / 'args').read_text())
-        assert args['seed'] == trial.number == trial.user_attrs['seed']
+        assert args['seed'] == 0 == trial.user_attrs['seed']  # every trial: the same seed
         assert args['lr'] == trial.params['lr']
         log = json.loads((folder / 'log').read_text())
         assert len(log) == (8 if trial.state.name == 'COMPLETE' else
@@ -67,7 +67,7 @@ def test_hand_written_loop_trials_are_run_folders_and_poor_ones_pruned(tmp_path,
         assert (folder / 'metrics.json').exists()
     assert best.value == min(t.value for t in study.trials if t.value is not None)
     printed = capsys.readouterr().out
-    assert f'--lr {best.params["lr"]} --seed {best.number}' in printed  # the rerun line
+    assert f'--lr {best.params["lr"]} --seed 0' in printed  # the rerun line
     assert '| trial | state | main/loss | lr | seed | seconds |' in printed
     assert {'trials.md', 'best.json', 'optimization_history.png',
             'parallel_coordinate.png'} <= {path.name for path in tmp_path.iterdir()}
@@ -106,6 +106,8 @@ def test_a_rerun_continues_the_study_and_a_changed_one_is_refused(tmp_path):
         tune.main(tune_args(tmp_path, 6), quadratic, ['--epoch', '4'])
     with pytest.raises(UsageError, match="space stored 'lr', given ''"):  # --lr given: lr not searched
         tune.main(tune_args(tmp_path, 6), quadratic, ['--epoch', '3', '--lr', '0.1'])
+    with pytest.raises(UsageError, match="seed stored 0, given 1"):  # trials compared paired
+        tune.main(tune_args(tmp_path, 6, seed=1), quadratic, ['--epoch', '3'])
     assert sorted(path.name for path in tmp_path.iterdir()) == before
     assert len(optuna.load_study(study_name='quadratic',
                                  storage=f'sqlite:///{tmp_path}/study.db').trials) == 4
@@ -149,7 +151,7 @@ def check_shared(out, storage, pids, trials=6):
         f'trial-{number:04d}' for number in numbers]
     for trial in study.trials:
         args = json.loads((out / f'trial-{trial.number:04d}' / 'args').read_text())
-        assert args['seed'] == trial.number
+        assert args['seed'] == trial.user_attrs['seed'] == 0
         assert {name: args[name] for name in trial.params} == {
             **trial.params, 'optimizer': optimizers.resolve(trial.params['optimizer'])}
     ran = {int(trial.user_attrs['worker'].split(':')[1]) for trial in study.trials}
