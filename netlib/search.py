@@ -3,6 +3,7 @@
     SEARCH_SPACE = search.Space(
         maximize='validation/main/accuracy',          # a LogReport key, reported each epoch
         budget=dict(epoch=3, train_size=6000),        # every trial's flags unless given
+        seeds_per_trial=2,                            # a trial's score: the mean of 2 seeds
         lr=search.LogUniform(1e-4, 1e-2),             # log-uniform
         optimizer=search.Choice('adam', 'rmsprop'),   # one of these
         unit=search.IntRange(100, 2000, log=True),    # an integer (log: uniform in log)
@@ -41,11 +42,13 @@ class Choice(tuple):
 class Space:
     """The flags searched (name -> range) and the LogReport key to maximize or minimize."""
 
-    def __init__(self, maximize=None, minimize=None, budget=None, **flags):
+    def __init__(self, maximize=None, minimize=None, budget=None, seeds_per_trial=1,
+                 **flags):
         if (maximize is None) == (minimize is None):
             raise ValueError('a search space maximizes or minimizes one LogReport key')
         self.maximize, self.minimize = maximize, minimize
         self.budget = budget or {}
+        self.seeds_per_trial = seeds_per_trial
         self.flags = flags
 
     @property
@@ -62,9 +65,10 @@ _trial = None
 
 @contextlib.contextmanager
 def trial_in_progress(trial, key):
-    """Within this block the training loop reports *key* to Optuna's *trial* each epoch."""
+    """Within this block the training loop reports *key* to Optuna's *trial* (if any) each
+    epoch."""
     global _trial
-    _trial = (trial, key)
+    _trial = None if trial is None else (trial, key)
     try:
         yield
     finally:

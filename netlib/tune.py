@@ -2,8 +2,9 @@
 
 The experiment declares ``SEARCH_SPACE`` (:mod:`netlib.search`) next to its
 DEFAULTS.  Each trial runs the experiment's ``main`` in this process with the
-flags Optuna suggests, ``--seed SEED+TRIAL`` and ``--out OUT/trial-NNNN``, and
-reports the space's LogReport key each epoch so that a poor trial is pruned.
+flags Optuna suggests, ``--seed SEED`` (the same for every trial, so that two
+trials differ only in their flags) and ``--out OUT/trial-NNNN``, and reports
+the space's LogReport key each epoch so that a poor trial is pruned.
 The study lives in an SQLAlchemy storage (default: ``OUT/study.db``), so
 several workers, on one machine or many, share it, and a rerun with the same
 storage and study name continues it.  A flag given on the command line is
@@ -49,7 +50,13 @@ def add_arguments(parser):
     parser.add_argument('--out', '-o', type=flags.folder,
                         help='folder of the trials and plots (default: runs/tune/STUDY)')
     parser.add_argument('--seed', type=flags.seed_value, default=0,
-                        help='trial N trains with seed SEED+N')
+                        help='every trial trains with this seed (common random numbers: '
+                             'trials are compared under the same initial weights and '
+                             'shuffling where their flags allow)')
+    parser.add_argument('--seeds-per-trial', type=flags.positive_int, metavar='K',
+                        help='each trial trains under seeds SEED..SEED+K-1 and scores their '
+                             'mean: K times the time, a score less at the mercy of one seed '
+                             "(default: the SEARCH_SPACE's, else 1)")
     parser.add_argument('--sampler-seed', type=flags.seed_value,
                         help="seed of Optuna's TPE sampler (default: fresh each worker, so "
                              'workers explore apart)')
@@ -61,9 +68,13 @@ def main(args, module, experiment_flags):
     if space is None:
         raise UsageError(f'{args.name} declares no SEARCH_SPACE to tune')
     fixed, searched = split_flags(module, space, experiment_flags)
+    if args.seeds_per_trial is None:
+        args.seeds_per_trial = space.seeds_per_trial
     optuna = _import_optuna()
     definition = json.loads(json.dumps(dict(
-        experiment=args.name, flags=fixed, objective=space.key, direction=space.direction,
+        experiment=args.name, flags=fixed, seed=args.seed,
+        seeds_per_trial=args.seeds_per_trial, objective=space.key,
+        direction=space.direction,
         space={name: optuna.distributions.distribution_to_json(distribution(optuna, value))
                for name, value in searched.items()})))
     study_name = args.study_name or args.name
@@ -200,28 +211,42 @@ def check_stored(storage, study_name, definition):
 
 
 def objective(trial, args, module, space, fixed, searched, out):
-    """One trial: the experiment's main with the suggested flags in ``OUT/trial-NNNN``."""
+    """One trial: the experiment's main with the suggested flags in ``OUT/trial-NNNN``.
+
+    With ``--seeds-per-trial K`` it trains under seeds SEED..SEED+K-1 (the
+    others in ``OUT/trial-NNNN-seed-S``) and scores their mean.  Only the first
+    seed reports each epoch, so the pruner compares every trial under SEED.
+    """
     import optuna
     params = {name: suggest(trial, name, value) for name, value in searched.items()}
-    seed = args.seed + trial.number
-    folder = out / f'trial-{trial.number:04d}'
+    seeds = [args.seed + k for k in range(args.seeds_per_trial)]
+    folders = [out / f'trial-{trial.number:04d}{f"-seed-{seed}" if seed != args.seed else ""}'
+               for seed in seeds]
     command = ['netlib', 'run', args.name, *fixed, *api.command_line(params),
-               '--seed', str(seed)]
-    for key, value in dict(seed=seed, out=str(folder), command=shlex.join(command),
+               '--seed', str(args.seed)]
+    for key, value in dict(seed=args.seed, seeds=seeds, out=str(folders[0]),
+                           command=shlex.join(command),
                            worker=f'{socket.gethostname()}:{os.getpid()}').items():
         trial.set_user_attr(key, value)
-    print(f'trial {trial.number}: {shlex.join(command)}', flush=True)
-    argv = [*fixed, *api.command_line(params), '--seed', str(seed), '--out', str(folder)]
-    try:
-        with search.trial_in_progress(trial, space.key):
-            module.main(argv)
-    except optuna.TrialPruned as pruned:
-        write_json(folder / 'metrics.json', {'pruned': str(pruned), **last(folder, space.key)})
-        raise
-    except Diverged as error:  # a learning rate too large: a failed trial, the search goes on
-        write_json(folder / 'metrics.json', {'diverged': str(error)})
-        raise
-    return last(folder, space.key)[space.key]
+    others = ' '.join(map(str, seeds[1:]))
+    print(f'trial {trial.number}: {shlex.join(command)}'
+          f'{f" (and seed {others})" if others else ""}', flush=True)
+    values = []
+    for seed, folder in zip(seeds, folders):
+        argv = [*fixed, *api.command_line(params), '--seed', str(seed), '--out', str(folder)]
+        try:
+            with search.trial_in_progress(trial if seed == args.seed else None, space.key):
+                module.main(argv)
+        except optuna.TrialPruned as pruned:
+            write_json(folder / 'metrics.json',
+                       {'pruned': str(pruned), **last(folder, space.key)})
+            raise
+        except Diverged as error:  # a learning rate too large: a failed trial, the search goes on
+            write_json(folder / 'metrics.json', {'diverged': str(error)})
+            raise
+        values.append(last(folder, space.key)[space.key])
+        trial.set_user_attr('values', values)  # each seed's score, the trial's is their mean
+    return sum(values) / len(values)
 
 
 def last(folder, key):
@@ -264,9 +289,17 @@ def trial_table(trials, key):
             if trial.intermediate_values else None)
         rows.append([trial.number, trial.state.name.lower(), _cell(value),
                      *(_cell(trial.params.get(name)) for name in names),
-                     trial.user_attrs.get('seed', ''), _cell(seconds, '.1f')])
+                     seed_cell(trial.user_attrs), _cell(seconds, '.1f')])
     lines = [header, ['---'] * len(header), *rows]
     return '\n'.join('| ' + ' | '.join(map(str, line)) + ' |' for line in lines)
+
+
+def seed_cell(attributes):
+    """The trial's seed or, with several, each finished seed and its score."""
+    seeds, values = attributes.get('seeds', []), attributes.get('values', [])
+    if len(seeds) < 2 or not values:
+        return attributes.get('seed', '')
+    return ', '.join(f'{seed}: {_cell(value)}' for seed, value in zip(seeds, values))
 
 
 def _cell(value, spec='.4g'):

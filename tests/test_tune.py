@@ -48,7 +48,7 @@ quadratic.SEARCH_SPACE = search.Space(minimize='main/loss', lr=search.LogUniform
 def tune_args(out, trials, **options):
     return argparse.Namespace(**{**dict(name='quadratic', trials=trials, timeout=None,
                                         storage=None, study_name=None, out=str(out), seed=0,
-                                        sampler_seed=0), **options})
+                                        seeds_per_trial=1, sampler_seed=0), **options})
 
 
 def test_hand_written_loop_trials_are_run_folders_and_poor_ones_pruned(tmp_path, capsys):
@@ -59,7 +59,7 @@ def test_hand_written_loop_trials_are_run_folders_and_poor_ones_pruned(tmp_path,
     for trial in study.trials:
         folder = tmp_path / f'trial-{trial.number:04d}'
         args = json.loads((folder / 'args').read_text())
-        assert args['seed'] == trial.number == trial.user_attrs['seed']
+        assert args['seed'] == 0 == trial.user_attrs['seed']  # every trial: the same seed
         assert args['lr'] == trial.params['lr']
         log = json.loads((folder / 'log').read_text())
         assert len(log) == (8 if trial.state.name == 'COMPLETE' else
@@ -67,10 +67,24 @@ def test_hand_written_loop_trials_are_run_folders_and_poor_ones_pruned(tmp_path,
         assert (folder / 'metrics.json').exists()
     assert best.value == min(t.value for t in study.trials if t.value is not None)
     printed = capsys.readouterr().out
-    assert f'--lr {best.params["lr"]} --seed {best.number}' in printed  # the rerun line
+    assert f'--lr {best.params["lr"]} --seed 0' in printed  # the rerun line
     assert '| trial | state | main/loss | lr | seed | seconds |' in printed
     assert {'trials.md', 'best.json', 'optimization_history.png',
             'parallel_coordinate.png'} <= {path.name for path in tmp_path.iterdir()}
+
+
+def test_seeds_per_trial_score_the_mean_and_keep_each_seed(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(quadratic.SEARCH_SPACE, 'seeds_per_trial', 2)  # no --seeds-per-trial
+    tune.main(tune_args(tmp_path, 3, seeds_per_trial=None), quadratic, ['--epoch', '3'])
+    study = optuna.load_study(study_name='quadratic', storage=f'sqlite:///{tmp_path}/study.db')
+    for trial in study.trials:
+        folder = tmp_path / f'trial-{trial.number:04d}'
+        folders = [folder, folder.with_name(f'{folder.name}-seed-1')]
+        assert [json.loads((f / 'args').read_text())['seed'] for f in folders] == [0, 1]
+        logs = [json.loads((f / 'log').read_text())[-1]['main/loss'] for f in folders]
+        assert trial.user_attrs['values'] == logs and trial.value == pytest.approx(sum(logs) / 2)
+        assert sorted(trial.intermediate_values) == [1, 2, 3]  # the first seed's epochs only
+    assert f'| {study.trials[0].number} | complete |' in capsys.readouterr().out
 
 
 class PruneAtOnce:
@@ -106,6 +120,8 @@ def test_a_rerun_continues_the_study_and_a_changed_one_is_refused(tmp_path):
         tune.main(tune_args(tmp_path, 6), quadratic, ['--epoch', '4'])
     with pytest.raises(UsageError, match="space stored 'lr', given ''"):  # --lr given: lr not searched
         tune.main(tune_args(tmp_path, 6), quadratic, ['--epoch', '3', '--lr', '0.1'])
+    with pytest.raises(UsageError, match="seed stored 0, given 1"):  # trials compared paired
+        tune.main(tune_args(tmp_path, 6, seed=1), quadratic, ['--epoch', '3'])
     assert sorted(path.name for path in tmp_path.iterdir()) == before
     assert len(optuna.load_study(study_name='quadratic',
                                  storage=f'sqlite:///{tmp_path}/study.db').trials) == 4
@@ -129,8 +145,8 @@ def test_a_bad_storage_is_one_line_and_writes_nothing(tmp_path, capsys, storage,
 def workers(out, storage, trials=6, count=2):
     """*count* `netlib tune mnist_mlp` processes on one study at once; their outputs."""
     command = [sys.executable, '-m', 'netlib.command', 'tune', 'mnist_mlp', '--trials',
-               str(trials), '--out', str(out), *(['--storage', storage] if storage else []),
-               *TINY]
+               str(trials), '--seeds-per-trial', '1', '--out', str(out),
+               *(['--storage', storage] if storage else []), *TINY]
     started = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, text=True) for _ in range(count)]
     outputs = [process.communicate(timeout=120)[0] for process in started]
@@ -149,7 +165,7 @@ def check_shared(out, storage, pids, trials=6):
         f'trial-{number:04d}' for number in numbers]
     for trial in study.trials:
         args = json.loads((out / f'trial-{trial.number:04d}' / 'args').read_text())
-        assert args['seed'] == trial.number
+        assert args['seed'] == trial.user_attrs['seed'] == 0
         assert {name: args[name] for name in trial.params} == {
             **trial.params, 'optimizer': optimizers.resolve(trial.params['optimizer'])}
     ran = {int(trial.user_attrs['worker'].split(':')[1]) for trial in study.trials}
