@@ -57,21 +57,30 @@ class Quote:
 
 @dataclass(frozen=True)
 class Spread:
-    """A metric over several seeds."""
+    """A metric over several seeds; None where a seed's run had no value (a run that
+    never reached 99 % has no epoch of reaching it): such a seed meets no criterion."""
 
     values: tuple
 
     @property
+    def measured(self):
+        return [value for value in self.values if value is not None]
+
+    @property
     def mean(self):
-        return statistics.fmean(self.values)
+        return statistics.fmean(self.measured) if self.measured else None
 
     @property
     def sd(self):
-        return statistics.stdev(self.values) if len(self.values) > 1 else 0.0
+        return statistics.stdev(self.measured) if len(self.measured) > 1 else 0.0
 
     def __str__(self):
-        return (f'{self.mean:.4g} ± {self.sd:.2g} (min {min(self.values):.4g}, '
-                f'max {max(self.values):.4g}; {len(self.values)} seeds)')
+        missing = len(self.values) - len(self.measured)
+        if not self.measured:
+            return f'no value at any of {len(self.values)} seeds'
+        return (f'{self.mean:.4g} ± {self.sd:.2g} (min {min(self.measured):.4g}, '
+                f'max {max(self.measured):.4g}; {len(self.values)} seeds'
+                + (f', {missing} without a value)' if missing else ')'))
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,16 @@ def test_a_bound_from_the_spread_is_mean_plus_three_sd():
     assert target.passes(5.0, {}, spread) and not target.passes(5.01, {}, spread)
 
 
+def test_a_seed_without_a_value_meets_nothing_and_is_left_out_of_the_mean():
+    spread = Spread((12, 10, None, 9))  # epochs to 99 %: one seed never got there
+    assert spread.mean == pytest.approx(31 / 3) and spread.sd == pytest.approx(1.527525, rel=1e-6)
+    assert str(spread) == '10.33 ± 1.5 (min 9, max 12; 4 seeds, 1 without a value)'
+    target = Target('within 99 epochs', 'epochs', kind='at_most', bound=99, seeded=True,
+                    basis='anchor')
+    assert [target.passes(value, {}, spread) for value in spread.values] == [
+        True, True, False, True]
+
+
 def test_a_claim_against_a_peer_shows_the_peers_value_from_the_same_run():
     target = Target('netlib near gensim', 'netlib_score', against='gensim_score',
                     tolerance=0.1, basis='peer')
