@@ -46,7 +46,8 @@ setup(
         # libmpi, so no system MPI is needed; a system MPI works too.
         'mpi': MPI,
         'tune': TUNE,
-        'test': ['pytest', 'pytest-xdist', 'hypothesis', 'scikit-learn', 'pillow', *UI, *TEXT, *MPI, *TUNE],
+        'test': ['pytest', 'pytest-xdist', 'hypothesis', 'scikit-learn', 'pillow',
+                 *UI, *TEXT, *MPI, *TUNE],
     },
     entry_points={'console_scripts': ['netlib = netlib.command:main']},
 )
