@@ -12,12 +12,9 @@ and counts how many of each word's 10 nearest neighbours they share::
     netlib run word2vec
     netlib run word2vec --text my_corpus.txt --epoch 5 --repeats 2"""
 
-import itertools
-import math
 import time
 
 import netlib.compat  # noqa: F401  (first: chainer 7.8.1 on NumPy 2)
-import chainer
 import numpy as np
 from chainer.training import extensions
 
@@ -74,7 +71,7 @@ def main(argv=None):
     # 1: settings: one SkipGram per seed, each with its own random stream
     seeds = [args.seed + repeat for repeat in range(args.repeats)]
     models, trainers, streams = {}, {}, RandomStreams()
-    per_epoch = math.ceil(len(centres) / args.batchsize)
+    per_epoch = -(-len(centres) // args.batchsize)  # batches an epoch, the last one short
     for seed in seeds:
         set_seed(seed)
         name = f'netlib_{seed}'
@@ -117,11 +114,11 @@ def main(argv=None):
     gensim_seconds = time.perf_counter() - start
 
     # 3: results: the same scores for both, their means over seeds
-    scores = {name: score_vectors(v, index, similarity, questions)[0]
+    scored = {name: score_vectors(v, index, similarity, questions)
               for name, v in vectors.items()}
-    covered = score_vectors(vectors[name], index, similarity, questions)[1]  # same for all
-    metrics = {'wordsim353_pairs': covered['wordsim353'], 'simlex999_pairs': covered['simlex999'],
-               'analogy_questions': covered['analogy']}
+    scores, covered = {n: s for n, (s, _) in scored.items()}, scored[name][1]  # same for all
+    metrics = {f'{key}_pairs': covered[key] for key in similarity} | {
+        'analogy_questions': covered['analogy']}
     print(f'covered: {covered["wordsim353"]} of {len(similarity["wordsim353"])} WordSim-353 '
           f'pairs, {covered["simlex999"]} of {len(similarity["simlex999"])} SimLex-999 pairs, '
           f'{covered["analogy"]} of {len(questions)} analogies')
@@ -131,20 +128,19 @@ def main(argv=None):
             metrics[f'{library}_{key}'] = mean(values)
             metrics[f'{library}_{key}_per_seed'] = values
     overlaps = {f'{a}-{b}': mean([neighbour_overlap(vectors[f'{a}_{i}'], vectors[f'{b}_{j}'])
-                                  for i, j in itertools.product(seeds, seeds) if a != b or i < j])
+                                  for i in seeds for j in seeds if a != b or i < j])
                 for a, b in (('netlib', 'gensim'), ('gensim', 'gensim'), ('netlib', 'netlib'))}
-    gensims = overlaps['gensim-gensim']
-    metrics.update({'overlap_' + pair.replace('-', '_'): value for pair, value in overlaps.items()},
-                   overlap_ratio=overlaps['netlib-gensim'] / gensims if gensims else None,
+    metrics.update({'overlap_' + pair.replace('-', '_'): v for pair, v in overlaps.items()},
+                   overlap_ratio=(overlaps['netlib-gensim'] / overlaps['gensim-gensim']
+                                  if overlaps['gensim-gensim'] else None),
                    netlib_seconds=netlib_seconds, gensim_seconds=gensim_seconds)
     print(f'{"":12s}{"netlib":>10s}{"gensim":>10s}   (mean over {len(seeds)} seeds)')
     for key in ('wordsim353', 'simlex999', 'analogy'):
         print(f'{key:12s}' + ''.join(f'{show(metrics[f"{library}_{key}"]):>10s}'
                                      for library in ('netlib', 'gensim')))
-    print(f'10 nearest neighbours shared: netlib-gensim {show(overlaps["netlib-gensim"])}, '
-          f'gensim-gensim {show(overlaps["gensim-gensim"])}, netlib-netlib '
-          f'{show(overlaps["netlib-netlib"])}; training {netlib_seconds:.1f} s (netlib), '
-          f'{gensim_seconds:.1f} s (gensim)')
+    print('10 nearest neighbours shared: ' + ', '.join(f'{pair} {show(value)}' for pair, value
+                                                         in overlaps.items()) +
+          f'; training {netlib_seconds:.1f} s (netlib), {gensim_seconds:.1f} s (gensim)')
     metrics['nearest_words'] = nearest_words(vectors, words, index, seeds[0])
     plot_scores(run.path('scores.png'), scores, seeds)
     return run.save_metrics(metrics)
@@ -165,10 +161,9 @@ def nearest_words(vectors, words, index, seed, k=5):
     lists = {}
     for library in ('netlib', 'gensim'):
         nearest = neighbours(vectors[f'{library}_{seed}'], k)
-        lists[f'{library}, seed {seed}'] = [
+        lists[f'{library}, seed {seed}'] = lines = [
             f'{word:>12s}: ' + ' '.join(words[i] for i in nearest[index[word]]) for word in shown]
-    for name, lines in lists.items():
-        print(f'nearest {k} ({name}):', *lines, sep='\n  ')
+        print(f'nearest {k} ({library}, seed {seed}):', *lines, sep='\n  ')
     return lists
 
 
