@@ -46,7 +46,8 @@ def extend(trainer, run, log_every=(1, 'epoch'), print_every=None, columns=('mai
     trainer.extend(snapshots.RandomStateSnapshot())
     if not run.writes:  # another rank of a data-parallel run: rank 0 writes and prints
         return
-    trainer.extend(extensions.snapshot(filename=snapshots.FILENAME[unit], n_retains=2),
+    trainer.extend(extensions.snapshot(filename=snapshots.FILENAME[unit], n_retains=2,
+                                       savefun=snapshots.save_uncompressed),
                    trigger=snapshot_every)
     if plot:  # drawing takes ~0.1 s: at the printed lines' interval, and at the end
         trainer.extend(plots.PlotLog(plot, unit), trigger=print_every or log_every)

