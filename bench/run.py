@@ -1,6 +1,8 @@
 """``make bench``: netlib against PyTorch CPU and the matrix-multiply limit, in one run.
 
-For each measurement the three sides run alternately (netlib, PyTorch,
+First whole runs (:mod:`bench.whole_runs`): each experiment's whole process
+at a short setting against its PyTorch twin's, as a user waits for them.
+Then the finer view, inside one process.  For each measurement the three sides run alternately (netlib, PyTorch,
 sgemm limit; again; again) so that a change in the machine's load hits all
 three alike, and the median of the repetitions is reported:
 
@@ -19,6 +21,7 @@ netlib/limit.
 import contextlib
 import io
 import json
+import os
 import statistics
 import subprocess
 import tempfile
@@ -29,6 +32,7 @@ import netlib.compat  # noqa: F401  (first: chainer 7.8.1 on NumPy 2)
 import chainer
 import numpy as np
 
+from bench import whole_runs
 from experiments import mnist_inference, mnist_mlp
 from netlib import cli, evaluation, files, flags, kernels, optimizers
 from netlib.convnets import KerasMnistCNN
@@ -45,7 +49,11 @@ MLP_LAYERS = ((784, 1000), (1000, 1000), (1000, 10))
 
 def parse_args(argv):
     parser = cli.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('--repeats', type=flags.positive_int, default=5,
+    parser.add_argument('--whole-runs', nargs='*', default=list(whole_runs.SETTINGS),
+                        choices=list(whole_runs.SETTINGS), metavar='NAME',
+                        help='experiments timed as whole runs against their PyTorch twins '
+                             '(none: only the finer view)')
+    parser.add_argument('--repeats', type=flags.positive_int, default=3,
                         help='alternating repetitions of each measurement (median reported)')
     parser.add_argument('--cnn-iterations', type=flags.positive_int, default=30,
                         help='training iterations timed for the CNN')
@@ -132,11 +140,14 @@ def netlib_cnn_iterations(data_dir, iterations):
 
 
 def netlib_inference(data_dir):
-    """The 0.9352 network over the 10,000 test images, batch 100."""
+    """The 0.9352 network over the 10,000 test images, batch 100, as mnist_inference runs
+    it (graph-free kernels, one BLAS thread)."""
+    kernels.use('fast')
     x, _ = load_mnist(data_dir, split='test')
     model = mnist_inference.load_model(data_dir, chainer.get_device('@numpy'))
-    evaluation.predict(model, x, 100)  # warm-up
-    return _seconds(lambda: evaluation.predict(model, x, 100))
+    with kernels.blas_threads(1):
+        evaluation.predict(model, x, 100)  # warm-up
+        return _seconds(lambda: evaluation.predict(model, x, 100))
 
 
 def torch_measure(what, folder, *extra):
@@ -168,6 +179,42 @@ def main(argv=None):
     args = parse_args(argv)
     if not TORCH_PYTHON.exists():
         raise SystemExit(f'{TORCH_PYTHON} is missing: run `make bench`, which creates it')
+    report = {'whole_runs': whole_run_view(args)} if args.whole_runs else {}
+    report.update(finer_view(args))
+    report['ratios'].update({f'{name}_whole_run_netlib_over_pytorch': run['ratio']
+                             for name, run in report.get('whole_runs', {}).items()})
+    report.update(repeats=args.repeats, cnn_iterations=args.cnn_iterations,
+                  machine={'cores': len(os.sched_getaffinity(0)), 'numpy': np.__version__,
+                           'chainer': chainer.__version__})
+    files.write_json(args.output, report)
+    print(json.dumps(report['ratios'], indent=2))
+    print_whole_runs(report.get('whole_runs', {}))
+    print(f'-> {args.output}')
+
+
+def whole_run_view(args):
+    """Each experiment's whole process against its twin's: medians, ratio, samples."""
+    print(f'Whole runs (wall seconds), {args.repeats} alternating rounds after a warm-up')
+    measured = whole_runs.measure(args.whole_runs, args.repeats, args.data_dir)
+    view = {}
+    for name, samples in measured.items():
+        medians = {side: statistics.median(samples[side]) for side in ('netlib', 'pytorch')}
+        view[name] = {'setting': ' '.join(whole_runs.SETTINGS[name]), 'seconds': medians,
+                      'ratio': medians['netlib'] / medians['pytorch'],
+                      'samples': {side: samples[side] for side in medians},
+                      'metrics': samples['metrics']}
+    return view
+
+
+def print_whole_runs(view):
+    for name, run in view.items():
+        seconds = run['seconds']
+        print(f'{name:17s} {run["setting"]:40s} netlib {seconds["netlib"]:6.2f} s  PyTorch '
+              f'{seconds["pytorch"]:6.2f} s  ratio {run["ratio"]:.2f}')
+
+
+def finer_view(args):
+    """Inside one process: an MLP epoch, CNN iterations, inference, and the limits."""
     with tempfile.TemporaryDirectory() as folder:
         export_mnist(args.data_dir, folder)
         print('MLP epoch (seconds): netlib, PyTorch, sgemm limit')
@@ -186,7 +233,7 @@ def main(argv=None):
             'netlib': lambda: netlib_inference(args.data_dir),
             'pytorch': lambda: torch_measure('inference', folder)})
     per_epoch = CNN_ITERATIONS_PER_EPOCH / args.cnn_iterations
-    report = {
+    return {
         'mlp_epoch_seconds': mlp,
         'cnn_epoch_seconds': {name: value * per_epoch for name, value in cnn.items()},
         'inference_images_per_second': {name: 10000 / value
@@ -199,17 +246,7 @@ def main(argv=None):
             'inference_netlib_over_pytorch': inference['netlib'] / inference['pytorch'],
         },
         'samples': {'mlp': mlp_samples, 'cnn': cnn_samples, 'inference': inference_samples},
-        'repeats': args.repeats,
-        'cnn_iterations': args.cnn_iterations,
-        'machine': {'cores': len(__import__('os').sched_getaffinity(0)),
-                    'numpy': np.__version__, 'chainer': chainer.__version__},
     }
-    files.write_json(args.output, report)
-    print(json.dumps(report['ratios'], indent=2))
-    print(f'MLP epoch: netlib {mlp["netlib"]:.2f} s, PyTorch {mlp["pytorch"]:.2f} s, '
-          f'limit {mlp["limit"]:.2f} s; CNN epoch: netlib '
-          f'{report["cnn_epoch_seconds"]["netlib"]:.0f} s, PyTorch '
-          f'{report["cnn_epoch_seconds"]["pytorch"]:.0f} s -> {args.output}')
 
 
 if __name__ == '__main__':

@@ -1,0 +1,50 @@
+"""What every PyTorch twin shares: the MNIST files netlib reads, the clock, the checkpoint.
+
+The twins run in ``bench/.venv-torch`` (PyTorch and NumPy only), so they read
+the same gzipped IDX files as netlib with the standard library, as a PyTorch
+user would without torchvision, and save a checkpoint at the end as netlib's
+run writes its snapshot.
+"""
+
+import argparse
+import gzip
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import torch
+
+FILES = {'train': ('train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz'),
+         'test': ('t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz')}
+
+
+def parser(description):
+    """The flags every twin takes: the data folder, the output folder, the seed."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument('--data-dir', default=os.environ.get('NETLIB_DATA_DIR'),
+                        help='folder holding mnist/ (as netlib reads it)')
+    parser.add_argument('--out', required=True, help='folder for the checkpoint')
+    parser.add_argument('--seed', type=int, default=0)
+    return parser
+
+
+def load_mnist(data_dir, split, shape=(-1, 784), limit=None):
+    """Images as float32 in [0, 1] and int64 labels, decoded from the gz files."""
+    folder = Path(data_dir) / 'mnist'
+    image_file, label_file = (folder / name for name in FILES[split])
+    images = np.frombuffer(gzip.decompress(image_file.read_bytes()), np.uint8, offset=16)
+    labels = np.frombuffer(gzip.decompress(label_file.read_bytes()), np.uint8, offset=8)
+    x = torch.from_numpy(images.reshape(shape)[:limit].astype(np.float32) / 255)
+    return x, torch.from_numpy(labels[:limit].astype(np.int64))
+
+
+def save_checkpoint(out, **state_dicts):
+    """Model and optimizer state in one file, as netlib's snapshot at the end of a run."""
+    Path(out).mkdir(parents=True, exist_ok=True)
+    torch.save(state_dicts, Path(out) / 'checkpoint.pt')
+
+
+def print_metrics(metrics):
+    """The twin's numbers as one JSON line (the bench reads it; a person can too)."""
+    print(json.dumps(metrics))

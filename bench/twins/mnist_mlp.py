@@ -1,0 +1,101 @@
+"""PyTorch twin of ``python -m experiments.mnist_mlp --epoch 1 --no-progress``.
+
+The same whole run as netlib's Chainer MLP: 784-1000-1000-10 with ReLU,
+Chainer's initialisation (LeCun normal weights, zero biases), Adam with
+Chainer's defaults, shuffled batches of 100 over the 60,000 training images,
+after each epoch the 10,000-image test pass (loss and accuracy, batches of
+100), and a checkpoint at the end.
+"""
+
+import math
+import time
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from common import load_mnist, parser, print_metrics, save_checkpoint
+
+
+def chainer_linear(n_in, n_out):
+    """nn.Linear started as Chainer's L.Linear: LeCun normal weights, zero bias."""
+    layer = nn.Linear(n_in, n_out)
+    nn.init.normal_(layer.weight, std=math.sqrt(1 / n_in))
+    nn.init.zeros_(layer.bias)
+    return layer
+
+
+def mlp(unit):
+    return nn.Sequential(chainer_linear(784, unit), nn.ReLU(), chainer_linear(unit, unit),
+                         nn.ReLU(), chainer_linear(unit, 10))
+
+
+def train_epoch(model, optimizer, x, t, batchsize):
+    """One shuffled sweep; the epoch's mean loss and accuracy (as Chainer's LogReport)."""
+    model.train()
+    order = torch.randperm(len(x))
+    loss_sum, correct, batches = 0.0, 0, 0
+    for start in range(0, len(x), batchsize):
+        index = order[start:start + batchsize]
+        y = model(x[index])
+        loss = F.cross_entropy(y, t[index])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        loss_sum += loss.item()
+        correct += (y.argmax(1) == t[index]).float().mean().item()
+        batches += 1
+    return loss_sum / batches, correct / batches
+
+
+def evaluate(model, x, t, batchsize):
+    """Whole-set loss (batch means weighted by size) and accuracy, as netlib's evaluator."""
+    model.eval()
+    loss_sum, correct = 0.0, 0
+    with torch.no_grad():
+        for start in range(0, len(x), batchsize):
+            y = model(x[start:start + batchsize])
+            target = t[start:start + batchsize]
+            loss_sum += F.cross_entropy(y, target, reduction='sum').item()
+            correct += (y.argmax(1) == target).sum().item()
+    return loss_sum / len(x), correct / len(x)
+
+
+def main():
+    args = add_flags(parser(__doc__.split('\n')[0])).parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    x_train, t_train = load_mnist(args.data_dir, 'train', limit=args.train_size)
+    x_test, t_test = load_mnist(args.data_dir, 'test', limit=args.test_size)
+    model = mlp(args.unit)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
+    started = time.perf_counter()
+    for epoch in range(1, args.epoch + 1):
+        train_loss, train_accuracy = train_epoch(model, optimizer, x_train, t_train,
+                                                 args.batchsize)
+        test_loss, test_accuracy = evaluate(model, x_test, t_test, args.batchsize)
+        print(f'epoch {epoch}: loss {train_loss:.4f} acc {train_accuracy:.4f} '
+              f'test loss {test_loss:.4f} test acc {test_accuracy:.4f}', flush=True)
+    seconds = time.perf_counter() - started
+    save_checkpoint(args.out, model=model.state_dict(), optimizer=optimizer.state_dict())
+    print_metrics({'train_loss': train_loss, 'test_loss': test_loss,
+                   'train_accuracy': train_accuracy, 'test_accuracy': test_accuracy,
+                   'seconds_per_epoch': seconds / args.epoch})
+
+
+def add_flags(parser):
+    """netlib's flags for this run, with its defaults."""
+    parser.add_argument('--epoch', type=int, default=20)
+    parser.add_argument('--batchsize', type=int, default=100)
+    parser.add_argument('--unit', type=int, default=1000)
+    parser.add_argument('--train-size', type=int, default=None)
+    parser.add_argument('--test-size', type=int, default=None)
+    parser.add_argument('--threads', type=int, default=None,
+                        help="PyTorch intra-op threads (default: PyTorch's, one per core)")
+    parser.add_argument('--no-progress', action='store_true', help='accepted; prints no bar')
+    return parser
+
+
+if __name__ == '__main__':
+    main()
