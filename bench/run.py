@@ -2,9 +2,10 @@
 
 First whole runs (:mod:`bench.whole_runs`): each experiment's whole process
 at a short setting against its PyTorch twin's, as a user waits for them.
-Then the finer view, inside one process.  For each measurement the three sides run alternately (netlib, PyTorch,
-sgemm limit; again; again) so that a change in the machine's load hits all
-three alike, and the median of the repetitions is reported:
+Then the finer view, inside one process.  For each measurement the three
+sides run alternately (netlib, PyTorch, sgemm limit; again; again) so that a
+change in the machine's load hits all three alike, and the median of the
+repetitions is reported:
 
 * MLP epoch: ``experiments/mnist_mlp.py`` for one epoch (784-1000-1000-10,
   Adam, batch 100, training plus the test-set evaluation), against the same in
