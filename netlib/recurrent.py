@@ -1,0 +1,219 @@
+"""A window of recurrent steps as ONE Chainer function node: ``L.LSTM`` and a tanh RNN.
+
+Mirrors Chainer's per-step graph of ``L.LSTM`` (``chainer.links.rnn.lstm`` with
+``chainer.functions.rnn.lstm``'s CPU forward and backward) and of
+:class:`netlib.sequences.TanhRNN` (two ``L.Linear`` and ``F.tanh``): the same
+float32 products at the same shapes (``upward(x_t)`` and ``lateral(h)`` per step,
+added in that order), the same NumPy expressions on the same interleaved gate
+layout, and in backward the parameter gradients summed in the order Chainer's
+backprop sums them (the last step's first, one after another, as ``F.add`` of
+the gradient list does).  So the numbers are Chainer's bit for bit
+(``tests/test_recurrent_kernel.py``), and the graph of a 35-step window has one
+node where Chainer's has about 200 (char_lm: 58 ms per update -> see
+:mod:`netlib.sequences`).
+
+Inputs are the window ``xs`` (steps, batch, in), the state and the links'
+parameters; outputs the hidden states ``hs`` (steps, batch, units) and the state
+after the last step, which the cell keeps as the per-step path would.
+"""
+
+import chainer
+import numpy as np
+from chainer import function_node
+
+
+def covers(xs, state, upward, lateral):
+    """Whether the window node computes this case (else the per-step path): CPU arrays of
+    one float dtype, initialised links with a bias upward and none laterally, and a
+    state (where given) of the window's batch size."""
+    arrays = [chainer.as_array(a) for a in (xs, upward.W, lateral.W) if a is not None]
+    arrays += [chainer.as_array(s) for s in state if s is not None]
+    return (upward.W.array is not None and upward.b is not None and lateral.b is None
+            and all(isinstance(a, np.ndarray) for a in arrays + [upward.b.array])
+            and xs.dtype in (np.float32, np.float64)
+            and all(a.dtype == xs.dtype for a in arrays + [upward.b.array])
+            and xs.ndim == 3 and len(xs) > 0
+            and all(s.shape[0] == xs.shape[1] for s in state if s is not None))
+
+
+def lstm_window(xs, c, h, upward, lateral):
+    """``L.LSTM``'s steps over *xs* (steps, batch, in) from state *c*, *h* (either may be
+    None, as after ``reset_state``): ``(hs, c, h)``, Variables."""
+    if c is None:
+        c = np.zeros((xs.shape[1], lateral.W.shape[1]), dtype=xs.dtype)
+    state = (c,) if h is None else (c, h)
+    return LSTMWindow(h is not None).apply(
+        (xs, *state, upward.W, upward.b, lateral.W))
+
+
+def tanh_window(xs, h, upward, lateral):
+    """:class:`netlib.sequences.TanhRNN`'s steps over *xs* from *h* (or None):
+    ``(hs, h)``."""
+    state = () if h is None else (h,)
+    return TanhWindow(h is not None).apply((xs, *state, upward.W, upward.b, lateral.W))
+
+
+def _sigmoid(x):
+    half = x.dtype.type(0.5)
+    return np.tanh(x * half) * half + half
+
+
+def _gates(x):
+    """The four (batch, units) views of Chainer's interleaved (batch, 4 * units) gates."""
+    r = x.reshape(len(x), x.shape[1] // 4, 4)
+    return [r[:, :, i] for i in range(4)]
+
+
+def _linear(x, W, b=None):
+    """``LinearFunction.forward``: x W^T into a fresh array, then the bias added in place."""
+    y = np.empty((x.shape[0], W.shape[0]), dtype=x.dtype)
+    np.dot(x, W.T, out=y)
+    if b is not None:
+        y += b
+    return y
+
+
+class _Window(function_node.FunctionNode):
+    """Inputs ``xs, *state, W_up, b_up, W_lat``; outputs ``hs, *state after the last step``.
+
+    A cell's forward fills ``self.zs_saved`` (what its step backward needs); its
+    ``step_backward`` turns one step's gradients of h (and c) into those of the
+    pre-activation z and of the previous state.
+    """
+
+    state_names = ()
+
+    def __init__(self, has_h):
+        self.has_h = has_h  # no h: the first step has no lateral term (a reset cell)
+
+    def backward(self, indexes, grad_outputs):
+        present = tuple(g is not None for g in grad_outputs)
+        return _WindowGrad(self, indexes, present).apply(
+            [g for g in grad_outputs if g is not None])
+
+
+class LSTMWindow(_Window):
+    """Inputs ``xs, c, [h], W_up, b_up, W_lat``; outputs ``hs, c_last, h_last``."""
+
+    def forward_cpu(self, inputs):
+        xs, c = inputs[:2]
+        h = inputs[2] if self.has_h else None
+        W_up, b_up, W_lat = inputs[-3:]
+        hs = np.empty((len(xs),) + c.shape, dtype=xs.dtype)
+        self.cs, self.saved = [c], []
+        self.keep(xs, h, W_up, W_lat, hs)
+        for t in range(len(xs)):
+            z = _linear(xs[t], W_up, b_up)
+            if h is not None:
+                z = z + _linear(h, W_lat)
+            a, i, f, o = _gates(z)
+            a, i, f, o = np.tanh(a), _sigmoid(i), _sigmoid(f), _sigmoid(o)
+            c = a * i + f * c
+            co = np.tanh(c)
+            hs[t] = h = o * co
+            self.cs.append(c)
+            self.saved.append((a, i, f, o, co))
+        return hs, c, h.copy()
+
+    def keep(self, xs, h, W_up, W_lat, hs):
+        self.xs, self.h_first, self.W_up, self.W_lat, self.hs = xs, h, W_up, W_lat, hs
+
+    def step_backward(self, t, gh, gc):
+        """``LSTMGrad.forward`` on the CPU (activations kept from the forward pass, the
+        same values it recomputes); an absent gradient is 0, as there."""
+        a, i, f, o, co = self.saved[t]
+        gz = np.empty((len(co), 4 * co.shape[1]), dtype=co.dtype)
+        ga, gi, gf, go = _gates(gz)
+        gh = 0 if gh is None else gh
+        gc_prev = gh * o * (1 - co * co) + (0 if gc is None else gc)
+        ga[:] = gc_prev * i * (1 - a * a)
+        gi[:] = gc_prev * a * (i * (1 - i))
+        gf[:] = gc_prev * self.cs[t] * (f * (1 - f))
+        go[:] = gh * co * (o * (1 - o))
+        gc_prev *= f
+        return gz, gc_prev
+
+
+class TanhWindow(_Window):
+    """Inputs ``xs, [h], W_up, b_up, W_lat``; outputs ``hs, h_last``."""
+
+    def forward_cpu(self, inputs):
+        xs = inputs[0]
+        h = inputs[1] if self.has_h else None
+        W_up, b_up, W_lat = inputs[-3:]
+        hs = np.empty((len(xs), len(xs[0]), W_up.shape[0]), dtype=xs.dtype)
+        self.keep(xs, h, W_up, W_lat, hs)
+        for t in range(len(xs)):
+            u = _linear(xs[t], W_up, b_up)
+            if h is not None:
+                u = u + _linear(h, W_lat)
+            hs[t] = h = np.tanh(u)
+        return hs, h.copy()
+
+    keep = LSTMWindow.keep
+
+    def step_backward(self, t, gh, gc):
+        """``TanhGrad.forward_cpu``: gy * (1 - y * y)."""
+        y = self.hs[t]
+        return gh * (y.dtype.type(1) - y * y), None
+
+
+class _WindowGrad(function_node.FunctionNode):
+    """The gradients of a window, step by step from the last (no double backprop)."""
+
+    def __init__(self, window, indexes, present):
+        self.window, self.indexes, self.present = window, indexes, present
+
+    def forward_cpu(self, grads):
+        w = self.window
+        is_lstm = isinstance(w, LSTMWindow)
+        g_hs, *g_last = _unpack(grads, self.present)
+        g_c, g_h = g_last if is_lstm else (None, g_last[0])
+        g_xs = np.empty_like(w.xs)
+        g_W_up, g_b_up, g_W_lat = [], [], []
+        gc, gh_lateral = g_c, None
+        last = len(w.xs) - 1
+        for t in range(last, -1, -1):
+            gh = _add_terms(None if g_hs is None else g_hs[t], gh_lateral)
+            if t == last:
+                gh = _add_terms(gh, g_h)
+            gz, gc = w.step_backward(t, gh, gc)
+            g_xs[t] = gz.dot(w.W_up)
+            g_W_up.append(gz.T.dot(w.xs[t]))
+            g_b_up.append(gz.sum(axis=0))
+            h_prev = w.hs[t - 1] if t > 0 else w.h_first
+            if h_prev is not None:
+                gh_lateral = gz.dot(w.W_lat)
+                g_W_lat.append(gz.T.dot(h_prev))
+        g_state = ([gc] if is_lstm else []) + ([gh_lateral] if w.has_h else [])
+        if not g_W_lat:  # one step from a reset cell: no lateral term at all
+            g_W_lat.append(np.zeros_like(w.W_lat))
+        by_input = [g_xs, *g_state] + [_sum_in_backprop_order(g)
+                                      for g in (g_W_up, g_b_up, g_W_lat)]
+        return tuple(by_input[i] for i in self.indexes)
+
+
+def _sum_in_backprop_order(terms):
+    """``F.add`` of a parameter's gradient list as Chainer's backprop builds it: the
+    last step's term first (the steps were appended last first), the first two
+    added, then each later one in place."""
+    if len(terms) == 1:
+        return terms[0]
+    total = terms[0] + terms[1]
+    for term in terms[2:]:
+        total += term
+    return total
+
+
+def _unpack(grads, present):
+    grads = iter(grads)
+    return [next(grads) if given else None for given in present]
+
+
+def _add_terms(first, second):
+    """Two gradient terms of one variable (F.add), either of them possibly absent."""
+    if first is None:
+        return second
+    if second is None:
+        return first
+    return first + second
