@@ -140,3 +140,24 @@ def relu_grad(y, gy, gx):
     """gx = gy where y > 0, else gy * 0 (Chainer's gy * (y > 0)); flat arrays."""
     for i in range(numba.uint64(y.size)):
         gx[i] = gy[i] if y[i] > 0 else gy[i] * 0
+
+
+@compiled
+def lstm_step_grad(gh, gc, a, i, f, o, co, c_prev, gz, gc_prev):
+    """``LSTMGrad``'s CPU arithmetic for one step, in its order of operations and in the
+    arrays' float type (``one``: a bare 1 would make Numba compute in float64).
+
+    a, i, f, o are the gate activations, co = tanh(c); gz (batch, 4 * units) gets
+    the gradient of the pre-activations in Chainer's interleaved gate order and
+    gc_prev that of the previous cell state.
+    """
+    batch, units = co.shape
+    one = co.dtype.type(1)
+    for b in range(batch):
+        for k in range(units):
+            g = gh[b, k] * o[b, k] * (one - co[b, k] * co[b, k]) + gc[b, k]
+            gz[b, 4 * k] = g * i[b, k] * (one - a[b, k] * a[b, k])
+            gz[b, 4 * k + 1] = g * a[b, k] * (i[b, k] * (one - i[b, k]))
+            gz[b, 4 * k + 2] = g * c_prev[b, k] * (f[b, k] * (one - f[b, k]))
+            gz[b, 4 * k + 3] = gh[b, k] * co[b, k] * (o[b, k] * (one - o[b, k]))
+            gc_prev[b, k] = g * f[b, k]
