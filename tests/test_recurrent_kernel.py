@@ -1,0 +1,129 @@
+"""netlib.recurrent: a window of L.LSTM or TanhRNN steps as one node, against Chainer's steps.
+
+The window node does Chainer's float32 arithmetic in Chainer's order, so scores,
+every gradient and the state after the window are compared bit for bit; the
+gradients of the node itself are checked numerically in float64.
+"""
+
+import chainer
+import chainer.functions as F
+import chainer.links as L
+import numpy as np
+import pytest
+from chainer import gradient_check
+
+from netlib import kernels, recurrent
+from netlib.sequences import CELLS, CharLM, TanhRNN, read_window
+
+VOCAB, UNITS, BATCH, STEPS = 11, 16, 5, 7
+
+
+def char_lm_windows(kind, kernel_set, windows=2):
+    """Scores, loss, every parameter's gradient and the state after each of *windows*
+    truncated windows (the state carried over, the weights moved in between)."""
+    np.random.seed(0)
+    model = CharLM(VOCAB, UNITS, kind)
+    model.start_state(BATCH)
+    rng = np.random.RandomState(1)
+    results = []
+    with kernels.using(kernel_set):
+        for _ in range(windows):
+            xs = rng.randint(0, VOCAB, (STEPS, BATCH)).astype(np.int32)
+            ts = rng.randint(0, VOCAB, STEPS * BATCH).astype(np.int32)
+            model.cleargrads()
+            scores = model.window(xs)
+            loss = F.softmax_cross_entropy(scores, ts)
+            loss.backward()
+            loss.unchain_backward()
+            state = [model.cell.h.array.copy()]
+            if kind == 'lstm':
+                state.append(model.cell.c.array.copy())
+            grads = [param.grad.copy() for _, param in sorted(model.namedparams())]
+            results.append([scores.array, loss.array, *grads, *state])
+            for param in model.params():
+                param.array -= 0.5 * param.grad
+    return results
+
+
+@pytest.mark.parametrize('kind', CELLS)
+def test_char_lm_window_is_chainers_steps_bit_for_bit(kind):
+    for ours, chainers in zip(char_lm_windows(kind, 'fast'), char_lm_windows(kind, 'chainer')):
+        for mine, theirs in zip(ours, chainers):
+            np.testing.assert_array_equal(mine, theirs)
+
+
+def make_cell(kind, n_in, dtype=np.float32):
+    np.random.seed(2)
+    with chainer.using_config('dtype', dtype):
+        return L.LSTM(n_in, UNITS) if kind == 'lstm' else TanhRNN(n_in, UNITS)
+
+
+@pytest.mark.parametrize('kind', CELLS)
+@pytest.mark.parametrize('with_state', [True, False])
+def test_gradients_through_the_last_state_only_are_chainers(kind, with_state):
+    """As an encoder: no gradient for hs, only for the state after the window."""
+    rng = np.random.RandomState(3)
+    xs = rng.uniform(-1, 1, (STEPS, BATCH, 3)).astype(np.float32)
+    state = rng.uniform(-1, 1, (2, BATCH, UNITS)).astype(np.float32)
+    results = []
+    for kernel_set in ('fast', 'chainer'):
+        cell = make_cell(kind, 3)
+        if with_state and kind == 'lstm':
+            cell.set_state(*map(chainer.Variable, state))
+        elif with_state:
+            cell.h = chainer.Variable(state[1])
+        x = chainer.Variable(xs)
+        with kernels.using(kernel_set):
+            read_window(cell, x)
+        last = cell.h if kind == 'rnn' else cell.c * 2 + cell.h
+        F.sum(last * last).backward()
+        results.append([x.grad, cell.h.array] + [p.grad for _, p in sorted(cell.namedparams())])
+    for mine, theirs in zip(*results):
+        np.testing.assert_array_equal(mine, theirs)
+
+
+def test_the_window_is_one_node_only_under_fast_kernels():
+    cell = make_cell('lstm', 3)
+    xs = np.zeros((STEPS, BATCH, 3), dtype=np.float32)
+    with kernels.using('fast'):
+        assert isinstance(read_window(cell, xs).creator, recurrent.LSTMWindow)
+    cell.reset_state()
+    with kernels.using('chainer'):
+        assert read_window(cell, xs).creator.label == 'Stack'
+
+
+def test_a_state_of_more_sequences_than_the_window_takes_the_steps():
+    """L.LSTM steps the first rows of a larger state and keeps the rest; the node does not."""
+    state = np.random.RandomState(5).uniform(-1, 1, (2, BATCH + 1, UNITS)).astype(np.float32)
+    xs = np.ones((STEPS, BATCH, 3), dtype=np.float32)
+    hs = []
+    for kernel_set in ('fast', 'chainer'):
+        cell = make_cell('lstm', 3)
+        cell.set_state(*map(chainer.Variable, state))
+        with kernels.using(kernel_set):
+            hs.append(read_window(cell, xs))
+    assert hs[0].creator.label == 'Stack'
+    np.testing.assert_array_equal(hs[0].array, hs[1].array)
+
+
+@pytest.mark.parametrize('kind', CELLS)
+@pytest.mark.parametrize('with_state', [True, False])
+def test_window_gradients_are_numerical(kind, with_state):
+    """Every input and parameter, every output (hs and the last state) given a gradient."""
+    cell = make_cell(kind, 3, np.float64)
+    rng = np.random.RandomState(4)
+    xs = rng.uniform(-1, 1, (4, 2, 3))
+    state = tuple(rng.uniform(-1, 1, (2, UNITS)) for _ in range(2 if kind == 'lstm' else 1))
+    links = (cell.upward, cell.lateral)
+
+    def forward(xs, *state):
+        if kind == 'lstm':
+            c, h = state if with_state else (None, None)
+            return recurrent.lstm_window(xs, c, h, *links)
+        return recurrent.tanh_window(xs, state[0] if with_state else None, *links)
+    inputs = (xs, *state) if with_state else (xs,)
+    outputs = [(4, 2, UNITS)] + [(2, UNITS)] * (2 if kind == 'lstm' else 1)
+    grads = tuple(rng.uniform(-1, 1, shape) for shape in outputs)
+    params = [param for _, param in sorted(cell.namedparams())]
+    gradient_check.check_backward(forward, inputs, grads, params=params, eps=1e-6,
+                                  atol=1e-6, rtol=1e-5)
