@@ -68,6 +68,8 @@ def _gates(x):
 
 def _linear(x, W, b=None):
     """``LinearFunction.forward``: x W^T into a fresh array, then the bias added in place."""
+    if not (x.flags.c_contiguous or x.flags.f_contiguous) and 1 in x.shape:
+        x = np.ascontiguousarray(x)  # as Chainer does (NumPy's dot refuses some such views)
     y = np.empty((x.shape[0], W.shape[0]), dtype=x.dtype)
     np.dot(x, W.T, out=y)
     if b is not None:

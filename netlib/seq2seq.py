@@ -13,6 +13,8 @@ import chainer.functions as F
 import chainer.links as L
 from chainer import reporter
 
+from netlib.sequences import read_window
+
 
 # Every question and every answer has the same length, so each step is one (B, E) batch
 # through L.LSTM.  L.NStepLSTM, which takes a list of B sequences of any length, spent
@@ -37,15 +39,14 @@ class Seq2seq(chainer.Chain):
     def encode(self, x):
         """The encoder's last (cell, hidden) state after the questions *x* (B, T)."""
         self.encoder.reset_state()
-        for step in F.separate(self.embed_x(x), axis=1):
-            self.encoder(step)
+        read_window(self.encoder, F.swapaxes(self.embed_x(x), 0, 1))
         return self.encoder.c, self.encoder.h
 
     def decode(self, c, h, previous):
         """Scores (B * T, V), sequence by sequence, for the previous characters (B, T)."""
         self.decoder.set_state(c, h)
-        ys = [self.decoder(step) for step in F.separate(self.embed_y(previous), axis=1)]
-        ys = F.stack(ys, axis=1)                           # (B, T, units)
+        ys = F.swapaxes(read_window(self.decoder, F.swapaxes(self.embed_y(previous), 0, 1)),
+                        0, 1)                              # (B, T, units)
         return self.decoder.c, self.decoder.h, self.output(ys.reshape(-1, ys.shape[-1]))
 
     def forward(self, x, t):

@@ -109,9 +109,8 @@ class SequenceRegressor(chainer.Chain):
 
     def forward(self, x):
         start_state(self.cell, x.shape[0])
-        for x_t in F.separate(x, axis=1):  # the T steps, first to last
-            h = self.cell(x_t)
-        return self.out(h)
+        read_window(self.cell, F.swapaxes(x, 0, 1))  # the T steps, first to last
+        return self.out(self.cell.h)
 
 
 class CharLM(chainer.Chain):

@@ -13,7 +13,8 @@ import pytest
 from chainer import gradient_check
 
 from netlib import kernels, recurrent
-from netlib.sequences import CELLS, CharLM, TanhRNN, read_window
+from netlib.seq2seq import Seq2seq
+from netlib.sequences import CELLS, CharLM, SequenceRegressor, TanhRNN, read_window
 
 VOCAB, UNITS, BATCH, STEPS = 11, 16, 5, 7
 
@@ -127,3 +128,39 @@ def test_window_gradients_are_numerical(kind, with_state):
     params = [param for _, param in sorted(cell.namedparams())]
     gradient_check.check_backward(forward, inputs, grads, params=params, eps=1e-6,
                                   atol=1e-6, rtol=1e-5)
+
+
+def gradients_under(kernel_set, make_model, loss_of, *inputs):
+    """The loss, the inputs' and every parameter's gradient of a fresh model."""
+    np.random.seed(6)
+    model = make_model()
+    variables = [chainer.Variable(x) for x in inputs]
+    with kernels.using(kernel_set):
+        loss = loss_of(model, *variables)
+    loss.backward()
+    return [loss.array] + [v.grad for v in variables] + [
+        param.grad for _, param in sorted(model.namedparams())]
+
+
+@pytest.mark.parametrize('kind', CELLS)
+def test_sequence_regressor_is_chainers_steps_bit_for_bit(kind):
+    x = np.random.RandomState(7).uniform(0, 1, (BATCH, STEPS, 2)).astype(np.float32)
+    results = [gradients_under(kernel_set, lambda: SequenceRegressor(kind, 2, UNITS),
+                               lambda model, x: F.sum(model(x) ** 2), x)
+               for kernel_set in ('fast', 'chainer')]
+    for mine, theirs in zip(*results):
+        np.testing.assert_array_equal(mine, theirs)
+
+
+def test_seq2seq_is_chainers_steps_bit_for_bit():
+    rng = np.random.RandomState(8)
+    x, t = rng.randint(0, 12, (BATCH, 7)).astype(np.int32), rng.randint(0, 12, (BATCH, 4))
+    results = []
+    for kernel_set in ('fast', 'chainer'):
+        results.append(gradients_under(kernel_set, lambda: Seq2seq(12, UNITS),
+                                       lambda model: model(x, t.astype(np.int32))))
+        np.random.seed(6)
+        with kernels.using(kernel_set):
+            results[-1].append(Seq2seq(12, UNITS).translate(x, 4))
+    for mine, theirs in zip(*results):
+        np.testing.assert_array_equal(mine, theirs)
