@@ -10,6 +10,9 @@ and the optimizers, float32 rounding for the convolution's summation order)
 and hand every case they do not cover (GPU arrays, strides, padding, other
 dtypes) to Chainer's own.  Dropout draws its mask differently, so a run with
 dropout differs between the two sets in its random draws, not its arithmetic.
+Recurrent cells read their steps through :func:`netlib.sequences.read_window`:
+under ``'fast'`` on the CPU a window is one node (:mod:`netlib.recurrent`,
+Chainer's numbers bit for bit), under ``'chainer'`` the cell steps.
 """
 
 import contextlib

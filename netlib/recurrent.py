@@ -9,8 +9,20 @@ layout, and in backward the parameter gradients summed in the order Chainer's
 backprop sums them (the last step's first, one after another, as ``F.add`` of
 the gradient list does).  So the numbers are Chainer's bit for bit
 (``tests/test_recurrent_kernel.py``), and the graph of a 35-step window has one
-node where Chainer's has about 200 (char_lm: 58 ms per update -> see
-:mod:`netlib.sequences`).
+node where Chainer's has about 200.  Measured on the 2-core machine: char_lm's
+update of both nets 78 -> 45 ms (the two runs side by side, load about 3);
+rnn_vs_lstm's whole run 177 s (results/, load 4-7) -> 38 s (load 3);
+seq2seq_addition's epoch 5.3 s (results/, quiet) -> 4.0 s (load 3-5).
+
+What stays as Chainer does it, measured: the products stay one per step.  One
+product over all steps (2240 x 128 by 128 x 512) takes 2.8 ms of CPU where 35
+take 3.3, but this OpenBLAS (0.3.23, Haswell kernels) rounds a row of it
+differently in a fifth of the elements (so does every other row count tried), and
+a parameter's gradient summed over steps in one product would change the order
+of Chainer's sums.  The forward pass's element-wise work stays NumPy's: Numba's
+tanh differs from NumPy's SIMD tanh in 37% of float32 values, and all of it
+takes 0.04 ms a step (1.5 ms of the 45).  The LSTM's backward step has no tanh
+and is one compiled pass (:func:`netlib.compiled.lstm_step_grad`).
 
 Inputs are the window ``xs`` (steps, batch, in), the state and the links'
 parameters; outputs the hidden states ``hs`` (steps, batch, units) and the state
@@ -28,12 +40,13 @@ def covers(xs, state, upward, lateral):
     """Whether the window node computes this case (else the per-step path): CPU arrays of
     one float dtype, initialised links with a bias upward and none laterally, and a
     state (where given) of the window's batch size."""
-    arrays = [chainer.as_array(a) for a in (xs, upward.W, lateral.W) if a is not None]
-    arrays += [chainer.as_array(s) for s in state if s is not None]
-    return (upward.W.array is not None and upward.b is not None and lateral.b is None
-            and all(isinstance(a, np.ndarray) for a in arrays + [upward.b.array])
+    if upward.W.array is None or upward.b is None or lateral.b is not None:
+        return False
+    arrays = [chainer.as_array(a) for a in (xs, upward.W, upward.b, lateral.W, *state)
+              if a is not None]
+    return (all(isinstance(a, np.ndarray) for a in arrays)
             and xs.dtype in (np.float32, np.float64)
-            and all(a.dtype == xs.dtype for a in arrays + [upward.b.array])
+            and all(a.dtype == xs.dtype for a in arrays)
             and xs.ndim == 3 and len(xs) > 0
             and all(s.shape[0] == xs.shape[1] for s in state if s is not None))
 
@@ -80,15 +93,17 @@ def _linear(x, W, b=None):
 class _Window(function_node.FunctionNode):
     """Inputs ``xs, *state, W_up, b_up, W_lat``; outputs ``hs, *state after the last step``.
 
-    A cell's forward fills ``self.zs_saved`` (what its step backward needs); its
-    ``step_backward`` turns one step's gradients of h (and c) into those of the
-    pre-activation z and of the previous state.
+    A cell's ``step_backward`` turns one step's gradients of h (and c) into
+    those of its pre-activation z (what both products were summed into) and of
+    the previous c; :class:`_WindowGrad` does the products.
     """
-
-    state_names = ()
 
     def __init__(self, has_h):
         self.has_h = has_h  # no h: the first step has no lateral term (a reset cell)
+
+    def keep(self, xs, h, W_up, W_lat, hs):
+        """What the backward pass reads, besides what a cell's forward keeps itself."""
+        self.xs, self.h_first, self.W_up, self.W_lat, self.hs = xs, h, W_up, W_lat, hs
 
     def backward(self, indexes, grad_outputs):
         present = tuple(g is not None for g in grad_outputs)
@@ -119,9 +134,6 @@ class LSTMWindow(_Window):
             self.saved.append((a, i, f, o, co))
         return hs, c, h.copy()
 
-    def keep(self, xs, h, W_up, W_lat, hs):
-        self.xs, self.h_first, self.W_up, self.W_lat, self.hs = xs, h, W_up, W_lat, hs
-
     def step_backward(self, t, gh, gc):
         """``LSTMGrad.forward`` on the CPU, compiled (:func:`netlib.compiled.lstm_step_grad`,
         bit for bit NumPy's: 0.034 -> 0.004 ms a step of 64 x 128).  The activations
@@ -150,8 +162,6 @@ class TanhWindow(_Window):
                 u = u + _linear(h, W_lat)
             hs[t] = h = np.tanh(u)
         return hs, h.copy()
-
-    keep = LSTMWindow.keep
 
     def step_backward(self, t, gh, gc):
         """``TanhGrad.forward_cpu``: gy * (1 - y * y)."""
