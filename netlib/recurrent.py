@@ -9,10 +9,10 @@ layout, and in backward the parameter gradients summed in the order Chainer's
 backprop sums them (the last step's first, one after another, as ``F.add`` of
 the gradient list does).  So the numbers are Chainer's bit for bit
 (``tests/test_recurrent_kernel.py``), and the graph of a 35-step window has one
-node where Chainer's has about 200.  Measured on the 2-core machine: char_lm's
-update of both nets 78 -> 45 ms (the two runs side by side, load about 3);
-rnn_vs_lstm's whole run 177 s (results/, load 4-7) -> 38 s (load 3);
-seq2seq_addition's epoch 5.3 s (results/, quiet) -> 4.0 s (load 3-5).
+node where Chainer's has about 200.  Measured on the 2-core machine under a load
+of about 3 from other work: char_lm's update of both nets 73-78 -> 43-47 ms
+(the two paths alternating); rnn_vs_lstm's whole run 177 s (results/, load 4-7)
+-> 38 s; seq2seq_addition's epoch 5.3 s (results/, quiet) -> 4.0 s.
 
 What stays as Chainer does it, measured: the products stay one per step.  One
 product over all steps (2240 x 128 by 128 x 512) takes 2.8 ms of CPU where 35
@@ -21,8 +21,8 @@ differently in a fifth of the elements (so does every other row count tried), an
 a parameter's gradient summed over steps in one product would change the order
 of Chainer's sums.  The forward pass's element-wise work stays NumPy's: Numba's
 tanh differs from NumPy's SIMD tanh in 37% of float32 values, and all of it
-takes 0.04 ms a step (1.5 ms of the 45).  The LSTM's backward step has no tanh
-and is one compiled pass (:func:`netlib.compiled.lstm_step_grad`).
+takes 0.04 ms a step (1.5 ms of an update's 45).  The LSTM's backward step has
+no tanh and is one compiled pass (:func:`netlib.compiled.lstm_step_grad`).
 
 Inputs are the window ``xs`` (steps, batch, in), the state and the links'
 parameters; outputs the hidden states ``hs`` (steps, batch, units) and the state

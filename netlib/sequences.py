@@ -136,8 +136,8 @@ class CharLM(chainer.Chain):
 
         The embedding and the output layer take the whole window in one call
         each, and so does the cell under ``--kernels fast`` (:func:`read_window`):
-        char_lm's updates (LSTM and RNN) took 78 ms each with the cell stepping
-        in Chainer's nodes, 45 in one node (the 2-core machine under a load of 3).
+        char_lm's updates (LSTM and RNN) took 73-78 ms each with the cell stepping
+        in Chainer's nodes, 43-47 in one node (the 2-core machine under a load of 3).
         """
         hs = read_window(self.cell, self.embed(xs))
         return self.out(hs.reshape(-1, hs.shape[-1]))
