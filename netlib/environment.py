@@ -1,5 +1,6 @@
 """What a run ran on, recorded in its ``args``: interpreter, libraries, BLAS, kernels."""
 
+import importlib.metadata
 import platform
 
 import chainer
@@ -32,10 +33,9 @@ def _blas():
 
 def _optional_versions():
     versions = {}
-    try:
-        import numba
-        versions['numba'] = numba.__version__
-    except ImportError:
+    try:  # the installed version, without importing Numba (0.19 s)
+        versions['numba'] = importlib.metadata.version('numba')
+    except importlib.metadata.PackageNotFoundError:
         pass
     try:
         import cupy

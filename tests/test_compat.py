@@ -2,7 +2,6 @@
 condition holds, and each patched chainer function gives NumPy's numbers."""
 
 import ast
-import importlib.metadata
 import subprocess
 import sys
 from pathlib import Path
@@ -18,22 +17,12 @@ ROOT = Path(__file__).resolve().parents[1]
 NUMPY = tuple(int(part) for part in np.__version__.split('.')[:2])
 
 
-def _setuptools():
-    try:
-        return tuple(int(part) for part in
-                     importlib.metadata.version('setuptools').split('.')[:2])
-    except importlib.metadata.PackageNotFoundError:
-        return None
-
-
 def _expected_patches():
     """The conditions, stated as versions rather than the probes compat.py uses."""
-    setuptools = _setuptools()
     return {
-        # numpy.distutils: gone in NumPy 2 and on Python 3.12; needs setuptools < 74;
-        # pkg_resources: gone in setuptools 82.
-        'environment_check': (NUMPY >= (2, 0) or sys.version_info >= (3, 12)
-                              or setuptools is None or setuptools >= (74, 0)),
+        # Always: its imports cost start-up time everywhere (and are gone in NumPy 2, on
+        # Python 3.12, in setuptools >= 74 or 82).
+        'environment_check': True,
         'as_strided': NUMPY >= (2, 0),
         'resize_images': NUMPY >= (1, 24),
         'categorical_log_prob': NUMPY >= (2, 0),
