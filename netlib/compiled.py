@@ -191,3 +191,10 @@ def lstm_step_grad(gh, gc, a, i, f, o, co, c_prev, gz, gc_prev):
             gz[b, 4 * k + 2] = g * c_prev[b, k] * (f[b, k] * (one - f[b, k]))
             gz[b, 4 * k + 3] = gh[b, k] * co[b, k] * (o[b, k] * (one - o[b, k]))
             gc_prev[b, k] = g * f[b, k]
+
+
+@compiled
+def add_rows(target, rows, values):
+    """target[rows[i]] += values[i] for every i in order (``np.add.at``), in one pass."""
+    for i in range(len(rows)):
+        target[rows[i]] += values[i]

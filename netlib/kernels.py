@@ -3,8 +3,8 @@
 Models are written with Chainer's ``F`` and ``L`` in the order of the post
 they reproduce.  :func:`use` swaps the functions below for :mod:`netlib.fast`'s
 versions and, with backprop off, :mod:`netlib.no_graph`'s (or puts Chainer's back);
-a model's ``F.relu(...)``, every ``L.Convolution2D`` and ``L.Linear`` then call
-the chosen one.  The fast functions compute
+a model's ``F.relu(...)``, every ``L.Convolution2D``, ``L.Linear`` and ``L.EmbedID``
+then call the chosen one.  The fast functions compute
 Chainer's numbers (``tests/test_kernels.py``: bit-identical for ReLU, pooling
 and the optimizers, float32 rounding for the convolution's summation order)
 and hand every case they do not cover (GPU arrays, strides, padding, other
@@ -20,13 +20,14 @@ import contextlib
 import chainer.functions as F
 import numpy as np
 from chainer.functions.connection import convolution_2d as convolution_module
+from chainer.functions.connection import embed_id as embed_id_module
 from chainer.functions.connection import linear as linear_module
 
 from netlib import fast, no_graph
 
 NAMES = ('fast', 'chainer')
 FUNCTIONS = ('relu', 'max_pooling_2d', 'dropout', 'convolution_2d', 'linear', 'sigmoid',
-             'softmax')
+             'softmax', 'embed_id')
 CHAINER = {name: getattr(F, name) for name in FUNCTIONS}
 FAST = {name: getattr(no_graph if hasattr(no_graph, name) else fast, name)
         for name in FUNCTIONS}
@@ -42,9 +43,10 @@ def use(name):
     functions = FAST if name == 'fast' else CHAINER
     for function_name, function in functions.items():
         setattr(F, function_name, function)
-    # L.Convolution2D and L.Linear call their modules' functions, not F's.
+    # L.Convolution2D, L.Linear and L.EmbedID call their modules' functions, not F's.
     convolution_module.convolution_2d = functions['convolution_2d']
     linear_module.linear = functions['linear']
+    embed_id_module.embed_id = functions['embed_id']
     _chosen = name
 
 

@@ -24,7 +24,7 @@ import numpy as np
 from chainer import function_node, initializers, reporter
 
 from netlib import kernels
-from netlib.compiled import compiled
+from netlib.compiled import add_rows
 
 
 class SkipGram(chainer.Chain):
@@ -79,13 +79,6 @@ class SkipGramLoss(function_node.FunctionNode):
         add_rows(gW, self.samples.ravel(), (g[:, :, None] * self.x[:, None, :]).reshape(
             -1, self.x.shape[1]))
         return chainer.Variable(gE), chainer.Variable(gW)
-
-
-@compiled
-def add_rows(target, rows, values):
-    """target[rows[i]] += values[i] for every i (``np.add.at``), in one pass."""
-    for i in range(len(rows)):
-        target[rows[i]] += values[i]
 
 
 def vocabulary(sentences, min_count):

@@ -209,3 +209,32 @@ def test_max_pooling_equals_chainers_for_any_shape(n, c, half_h, half_w, seed):
     ours = _value_and_grad(max_pooling_2x2, x, gy)
     for mine, reference in zip(ours, _value_and_grad(lambda v: CHAINER['max_pooling_2d'](v, 2), x, gy)):
         np.testing.assert_array_equal(mine, reference)
+
+
+def _embed_and_grad(embed_id, x, W, gy):
+    W = chainer.Variable(W)
+    y = embed_id(x, W)
+    y.grad = gy
+    y.backward()
+    return y.array, W.grad
+
+
+def test_embed_id_gradient_equals_chainers_bit_for_bit():
+    """Repeated ids (every row of gy added to one of 12 rows, in order), as seq2seq's."""
+    rng = np.random.RandomState(3)
+    x = rng.randint(0, 12, (128, 7)).astype(np.int32)
+    W, gy = rng.randn(12, 32).astype('f'), rng.randn(128, 7, 32).astype('f')
+    for mine, reference in zip(_embed_and_grad(fast.embed_id, x, W, gy),
+                               _embed_and_grad(CHAINER['embed_id'], x, W, gy)):
+        np.testing.assert_array_equal(mine, reference)
+
+
+def test_embed_id_gradient_is_numerical_and_ignore_label_goes_to_chainer():
+    rng = np.random.RandomState(4)
+    x = rng.randint(0, 5, (4, 3)).astype(np.int32)
+    gradient_check.check_backward(lambda W: fast.embed_id(x, W), rng.randn(5, 2),
+                                  rng.randn(4, 3, 2), dtype=np.float64)
+    x[0, 0] = -1
+    y = fast.embed_id(x, chainer.Variable(rng.randn(5, 2).astype('f')), ignore_label=-1)
+    assert type(y.creator).__module__ == 'chainer.functions.connection.embed_id'
+    np.testing.assert_array_equal(y.array[0, 0], 0)
