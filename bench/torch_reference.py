@@ -67,6 +67,7 @@ def main():
     parser.add_argument('what', choices=['mlp_epoch', 'cnn_iterations', 'inference'])
     parser.add_argument('--data', required=True, help='folder of the .npy arrays')
     parser.add_argument('--iterations', type=int, default=30)
+    parser.add_argument('--batchsize', type=int, default=100, help='inference batch')
     parser.add_argument('--threads', type=int, default=2)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -90,9 +91,9 @@ def main():
     else:
         _, _, x_test, t_test = load(args.data, (-1, 784))
         model = book_net()
-        evaluate(model, x_test, t_test, 100)  # warm-up
+        evaluate(model, x_test, t_test, args.batchsize)  # warm-up
         started = time.perf_counter()
-        evaluate(model, x_test, t_test, 100)
+        evaluate(model, x_test, t_test, args.batchsize)
         result = {'seconds': time.perf_counter() - started, 'images': len(x_test)}
     print(json.dumps(result))
 

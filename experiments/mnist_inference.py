@@ -14,7 +14,7 @@ import chainer.functions as F
 import chainer.links as L
 import numpy as np
 
-from netlib import cli, flags, kernels, plots
+from netlib import cli, flags, plots
 from netlib.datasets.mnist import load_mnist
 from netlib.errors import DataError
 from netlib.evaluation import confusion_matrix, predict, print_confusion
@@ -56,7 +56,6 @@ class BookNet(chainer.Chain):
             layer.b.array[...] = b
 
 
-@kernels.blas_threads(1)  # one image x 784 x 50: 10 us a product with 2 threads, 2.5 with 1
 def main(argv=None):
     args = flags.parse(argv, __doc__, DEFAULTS)
     run = Run(args)
