@@ -49,7 +49,7 @@ def extend(trainer, run, log_every=(1, 'epoch'), print_every=None, columns=('mai
     trainer.extend(extensions.snapshot(filename=snapshots.FILENAME[unit], n_retains=2,
                                        savefun=snapshots.save_uncompressed),
                    trigger=snapshot_every)
-    if plot:  # drawing takes ~0.1 s: at the printed lines' interval, and at the end
+    if plot:  # at the printed lines' interval, at most every 10 s (plots.PlotLog), and at the end
         trainer.extend(plots.PlotLog(plot, unit), trigger=print_every or log_every)
     printed = 'LogReport'
     if print_every:  # lines at their own interval: a LogReport of their own, fed every time
