@@ -48,6 +48,7 @@ HERE = Path(__file__).resolve().parent
 TORCH_PYTHON = HERE / '.venv-torch' / 'bin' / 'python'
 CNN_ITERATIONS_PER_EPOCH = 60000 / 128
 MLP_LAYERS = ((784, 1000), (1000, 1000), (1000, 10))
+INFERENCE_PASSES = 10  # one pass takes ~10 ms: a sample is the mean of ten
 
 
 def parse_args(argv):
@@ -149,7 +150,8 @@ def netlib_inference(data_dir):
     x, _ = load_mnist(data_dir, split='test')
     model = mnist_inference.load_model(data_dir, chainer.get_device('@numpy'))
     evaluation.predict(model, x)  # warm-up
-    return _seconds(lambda: evaluation.predict(model, x))
+    return _seconds(lambda: [evaluation.predict(model, x)
+                             for _ in range(INFERENCE_PASSES)]) / INFERENCE_PASSES
 
 
 def torch_measure(what, folder, *extra):
@@ -234,8 +236,10 @@ def finer_view(args):
               'products, PyTorch in batches of 100 (the post\'s) and of 1,000')
         inference, inference_samples = alternate(args.repeats, {
             'netlib': lambda: netlib_inference(args.data_dir),
-            'pytorch': lambda: torch_measure('inference', folder),
-            'pytorch_1000': lambda: torch_measure('inference', folder, '--batchsize', '1000')})
+            'pytorch': lambda: torch_measure('inference', folder, '--passes',
+                                             str(INFERENCE_PASSES)),
+            'pytorch_1000': lambda: torch_measure('inference', folder, '--batchsize', '1000',
+                                                  '--passes', str(INFERENCE_PASSES))})
     per_epoch = CNN_ITERATIONS_PER_EPOCH / args.cnn_iterations
     return {
         'mlp_epoch_seconds': mlp,
