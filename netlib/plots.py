@@ -182,7 +182,7 @@ REDRAW_SECONDS = 10  # a long run's plots stay at most this far behind its log
 
 class PlotLog(training.Extension):
     """``loss.png`` (and ``accuracy.png``) from the LogReport, redrawn at a record when
-    :data:`REDRAW_SECONDS` have passed since the last drawing, and at the end.
+    :data:`REDRAW_SECONDS` have passed since the start or the last drawing, and at the end.
 
     A drawing takes ~0.1 s: at every record, char_lm's 150-update run drew ten
     times, 1.1 s of its 6 s.  Used instead of ``PlotReport``, which writes its PNG in place (a kill
@@ -200,6 +200,7 @@ class PlotLog(training.Extension):
 
     def initialize(self, trainer):
         self.trainer = trainer
+        self.next_drawing = time.monotonic() + REDRAW_SECONDS  # a short run draws once
 
     def finalize(self):
         """Draw the records that came after the last drawing (a run ends between triggers)."""
