@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from torch.nn import functional as F
 
 FILES = {'train': ('train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz'),
          'test': ('t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz')}
@@ -48,3 +49,33 @@ def save_checkpoint(out, **state_dicts):
 def print_metrics(metrics):
     """The twin's numbers as one JSON line (the bench reads it; a person can too)."""
     print(json.dumps(metrics))
+
+
+def train_epoch(model, optimizer, x, t, batches):
+    """One epoch over *batches* (index tensors); its mean loss and accuracy over the
+    batches, as Chainer's LogReport averages them."""
+    model.train()
+    loss_sum, accuracy_sum, count = 0.0, 0.0, 0
+    for index in batches:
+        y = model(x[index])
+        loss = F.cross_entropy(y, t[index])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        loss_sum += loss.item()
+        accuracy_sum += (y.argmax(1) == t[index]).float().mean().item()
+        count += 1
+    return loss_sum / count, accuracy_sum / count
+
+
+def evaluate(model, x, t, batchsize):
+    """Whole-set loss (batch means weighted by size) and accuracy, as netlib's evaluator."""
+    model.eval()
+    loss_sum, correct = 0.0, 0
+    with torch.no_grad():
+        for start in range(0, len(x), batchsize):
+            y = model(x[start:start + batchsize])
+            target = t[start:start + batchsize]
+            loss_sum += F.cross_entropy(y, target, reduction='sum').item()
+            correct += (y.argmax(1) == target).sum().item()
+    return loss_sum / len(x), correct / len(x)

@@ -26,8 +26,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from common import load_mnist, parser, print_metrics, save_checkpoint
-from mnist_cnn import KerasMnistCNN, evaluate
+from common import evaluate, load_mnist, parser, print_metrics, save_checkpoint
+from mnist_cnn import KerasMnistCNN
 
 ADAM = dict(lr=0.0005, betas=(0.5, 0.999), eps=1e-8, weight_decay=0.0001)
 REFERENCE = 5          # real training digits the Fréchet distance compares with, per sample

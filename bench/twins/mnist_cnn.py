@@ -15,7 +15,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from common import load_mnist, parser, print_metrics, save_checkpoint
+from common import evaluate, load_mnist, parser, print_metrics, save_checkpoint, train_epoch
 
 
 class KerasMnistCNN(nn.Module):
@@ -55,35 +55,6 @@ def serial_batches(examples, batchsize):
         yield batch
 
 
-def train_epoch(model, optimizer, x, t, batchsize):
-    """One epoch; its mean loss and accuracy over the batches (dropout on)."""
-    model.train()
-    loss_sum, accuracy_sum, batches = 0.0, 0.0, 0
-    for index in serial_batches(len(x), batchsize):
-        y = model(x[index])
-        loss = F.cross_entropy(y, t[index])
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        loss_sum += loss.item()
-        accuracy_sum += (y.argmax(1) == t[index]).float().mean().item()
-        batches += 1
-    return loss_sum / batches, accuracy_sum / batches
-
-
-def evaluate(model, x, t, batchsize):
-    """Whole-set loss (batch means weighted by size) and accuracy, as netlib's evaluator."""
-    model.eval()
-    loss_sum, correct = 0.0, 0
-    with torch.no_grad():
-        for start in range(0, len(x), batchsize):
-            y = model(x[start:start + batchsize])
-            target = t[start:start + batchsize]
-            loss_sum += F.cross_entropy(y, target, reduction='sum').item()
-            correct += (y.argmax(1) == target).sum().item()
-    return loss_sum / len(x), correct / len(x)
-
-
 def main():
     args = add_flags(parser(__doc__.split('\n')[0])).parse_args()
     if args.threads:
@@ -98,8 +69,8 @@ def main():
     optimizer = torch.optim.Adadelta(model.parameters(), lr=1.0, rho=0.95, eps=1e-6)
     started = time.perf_counter()
     for epoch in range(1, args.epoch + 1):
-        train_loss, train_accuracy = train_epoch(model, optimizer, x_train, t_train,
-                                                 args.batchsize)
+        train_loss, train_accuracy = train_epoch(
+            model, optimizer, x_train, t_train, serial_batches(len(x_train), args.batchsize))
         test_loss, test_accuracy = evaluate(model, x_test, t_test, args.batchsize)
         print(f'Epoch {epoch}/{args.epoch} - loss: {train_loss:.4f} - acc: '
               f'{train_accuracy:.4f} - val_loss: {test_loss:.4f} - val_acc: '

@@ -12,9 +12,8 @@ import time
 
 import torch
 from torch import nn
-from torch.nn import functional as F
 
-from common import load_mnist, parser, print_metrics, save_checkpoint
+from common import evaluate, load_mnist, parser, print_metrics, save_checkpoint, train_epoch
 
 
 def chainer_linear(n_in, n_out):
@@ -30,37 +29,6 @@ def mlp(unit):
                          nn.ReLU(), chainer_linear(unit, 10))
 
 
-def train_epoch(model, optimizer, x, t, batchsize):
-    """One shuffled sweep; the epoch's mean loss and accuracy (as Chainer's LogReport)."""
-    model.train()
-    order = torch.randperm(len(x))
-    loss_sum, correct, batches = 0.0, 0, 0
-    for start in range(0, len(x), batchsize):
-        index = order[start:start + batchsize]
-        y = model(x[index])
-        loss = F.cross_entropy(y, t[index])
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        loss_sum += loss.item()
-        correct += (y.argmax(1) == t[index]).float().mean().item()
-        batches += 1
-    return loss_sum / batches, correct / batches
-
-
-def evaluate(model, x, t, batchsize):
-    """Whole-set loss (batch means weighted by size) and accuracy, as netlib's evaluator."""
-    model.eval()
-    loss_sum, correct = 0.0, 0
-    with torch.no_grad():
-        for start in range(0, len(x), batchsize):
-            y = model(x[start:start + batchsize])
-            target = t[start:start + batchsize]
-            loss_sum += F.cross_entropy(y, target, reduction='sum').item()
-            correct += (y.argmax(1) == target).sum().item()
-    return loss_sum / len(x), correct / len(x)
-
-
 def main():
     args = add_flags(parser(__doc__.split('\n')[0])).parse_args()
     if args.threads:
@@ -72,8 +40,8 @@ def main():
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
     started = time.perf_counter()
     for epoch in range(1, args.epoch + 1):
-        train_loss, train_accuracy = train_epoch(model, optimizer, x_train, t_train,
-                                                 args.batchsize)
+        batches = torch.randperm(len(x_train)).split(args.batchsize)  # one shuffled sweep
+        train_loss, train_accuracy = train_epoch(model, optimizer, x_train, t_train, batches)
         test_loss, test_accuracy = evaluate(model, x_test, t_test, args.batchsize)
         print(f'epoch {epoch}: loss {train_loss:.4f} acc {train_accuracy:.4f} '
               f'test loss {test_loss:.4f} test acc {test_accuracy:.4f}', flush=True)
