@@ -333,14 +333,15 @@ def image_grid(path, images, title, columns, titles=None, row_labels=None, cmap=
     images = [np.clip(np.reshape(image, (int(np.sqrt(np.size(image))), -1))
                       if np.ndim(image) == 1 else image, 0, 1) for image in images]
     rows, (height, width) = max(1, -(-len(images) // columns)), images[0].shape
-    inches = (1.5, 1.8) if titles else (1.1, 1.4)
+    column_inches = 1.5 if titles else 1.1
     gap = max(1, width // 7)
-    pixels_per_inch = (columns * (width + gap) + gap) / (inches[0] * columns)
+    pixels_per_inch = (columns * (width + gap) + gap) / (column_inches * columns)
     lines = max(title.count('\n') + 1 for title in titles) if titles else 0
     title_rows = int(np.ceil(lines * 9 * 1.4 / 72 * pixels_per_inch))  # 9-point lines
     cell = (height + gap + title_rows, width + gap)
     mosaic = np.full((rows * cell[0] + gap, columns * cell[1] + gap), np.nan)
-    figure, axes = plt.subplots(figsize=(inches[0] * columns, inches[1] * rows))
+    figure, axes = plt.subplots(figsize=(column_inches * columns,  # + the suptitle's line
+                                         len(mosaic) / pixels_per_inch + 0.5))
     for number, image in enumerate(images):
         top = number // columns * cell[0] + gap + title_rows
         left = number % columns * cell[1] + gap
