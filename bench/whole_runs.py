@@ -10,7 +10,6 @@ cache, compiled kernels, the decoded MNIST files).
 """
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -18,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from netlib.datasets.fetch import resolve_data_dir
+from netlib.datasets.fetch import resolve_data_dir, user_cache
 from netlib.datasets.text import load_text
 
 HERE = Path(__file__).resolve().parent
@@ -38,13 +37,13 @@ SETTINGS = {
 }
 
 
-def commands(name, data_dir, cache, out):
+def commands(name, data_dir, out):
     """``(netlib's command, the twin's command)`` for one run of *name* into *out*."""
-    flags = [*SETTINGS[name], '--data-dir', str(data_dir)]
+    flags = list(SETTINGS[name])
+    if name.startswith(('mnist', 'gan')):
+        flags += ['--data-dir', str(data_dir)]
     if name == 'gan_mnist':  # both score with the same saved CNN, trained once before
-        flags += ['--classifier', str(cache / SCORE_CLASSIFIER)]
-    if name in ('char_lm', 'seq2seq_addition'):
-        flags.remove('--data-dir'), flags.remove(str(data_dir))
+        flags += ['--classifier', str(user_cache() / SCORE_CLASSIFIER)]
     twin_flags = flags + (['--text', load_text(None)[1]] if name == 'char_lm' else [])
     return ([sys.executable, '-m', f'experiments.{name}', *flags, '--out', f'{out}/netlib',
              '--no-progress'],
@@ -84,11 +83,10 @@ def measure(names, repeats, data_dir=None):
     """``{name: {'netlib': [s, ...], 'pytorch': [s, ...], 'metrics': {side: {...}}}}``:
     *repeats* alternating rounds after one untimed round."""
     data_dir = resolve_data_dir(data_dir)
-    cache = Path(os.environ.get('XDG_CACHE_HOME') or Path.home() / '.cache') / 'netlib'
     results = {}
     with tempfile.TemporaryDirectory() as folder:
         for name in names:
-            sides = dict(zip(('netlib', 'pytorch'), commands(name, data_dir, cache, folder)))
+            sides = dict(zip(('netlib', 'pytorch'), commands(name, data_dir, folder)))
             samples = {side: [] for side in sides}
             samples['metrics'] = {}
             for round_number in range(repeats + 1):  # netlib first: it trains gan's scorer

@@ -9,24 +9,16 @@ The cache is ``$XDG_CACHE_HOME/netlib/decoded`` (``~/.cache/netlib/decoded``);
 where it cannot be written, files are decoded every time.
 """
 
-import os
-from pathlib import Path
-
 import numpy as np
 
-from netlib.datasets.fetch import sha256_of
+from netlib.datasets.fetch import sha256_of, user_cache
 from netlib.files import atomic_path
-
-
-def folder():
-    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(cache) / "netlib" / "decoded"
 
 
 def decoded(compressed, decode, check):
     """``decode()``'s array for the file bytes *compressed*, from the cache when ``check``
     passes on the kept one; a fresh decode is kept for next time."""
-    path = folder() / f"{sha256_of(compressed)}.npy"
+    path = user_cache() / "decoded" / f"{sha256_of(compressed)}.npy"
     try:
         array = np.load(path, allow_pickle=False)
         if check(array):

@@ -32,8 +32,12 @@ def resolve_data_dir(data_dir=None):
             where = "--data-dir" if data_dir else "NETLIB_DATA_DIR"
             raise DataError(f"{where} {folder} is not a folder")
         return folder
-    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(cache) / "netlib"
+    return user_cache()
+
+
+def user_cache():
+    """netlib's folder in the user's cache: ``$XDG_CACHE_HOME/netlib`` or ``~/.cache/netlib``."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "netlib"
 
 
 def sha256_of(data):
