@@ -10,6 +10,7 @@ import argparse
 import gzip
 import json
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -79,3 +80,21 @@ def evaluate(model, x, t, batchsize):
             loss_sum += F.cross_entropy(y, target, reduction='sum').item()
             correct += (y.argmax(1) == target).sum().item()
     return loss_sum / len(x), correct / len(x)
+
+
+def train_classifier(model, optimizer, train, test, args, sweep):
+    """``args.epoch`` epochs over *train* in the batches ``sweep(len(x))`` gives, each
+    followed by the test pass; a checkpoint, then the numbers as a JSON line."""
+    (x_train, t_train), (x_test, t_test) = train, test
+    started = time.perf_counter()
+    for epoch in range(1, args.epoch + 1):
+        train_loss, train_accuracy = train_epoch(model, optimizer, x_train, t_train,
+                                                 sweep(len(x_train)))
+        test_loss, test_accuracy = evaluate(model, x_test, t_test, args.batchsize)
+        print(f'epoch {epoch}: loss {train_loss:.4f} acc {train_accuracy:.4f} '
+              f'test loss {test_loss:.4f} test acc {test_accuracy:.4f}', flush=True)
+    seconds = time.perf_counter() - started
+    save_checkpoint(args.out, model=model.state_dict(), optimizer=optimizer.state_dict())
+    print_metrics({'train_loss': train_loss, 'test_loss': test_loss,
+                   'train_accuracy': train_accuracy, 'test_accuracy': test_accuracy,
+                   'seconds_per_epoch': seconds / args.epoch})

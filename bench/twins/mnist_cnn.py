@@ -9,13 +9,12 @@ accuracy, batches of 128), and a checkpoint at the end.
 """
 
 import math
-import time
 
 import torch
 from torch import nn
 from torch.nn import functional as F
 
-from common import evaluate, load_mnist, parser, print_metrics, save_checkpoint, train_epoch
+from common import load_mnist, parser, train_classifier
 
 
 class KerasMnistCNN(nn.Module):
@@ -67,19 +66,8 @@ def main():
           f'{math.ceil(len(x_train) / args.batchsize)} batches an epoch')
     model = KerasMnistCNN()
     optimizer = torch.optim.Adadelta(model.parameters(), lr=1.0, rho=0.95, eps=1e-6)
-    started = time.perf_counter()
-    for epoch in range(1, args.epoch + 1):
-        train_loss, train_accuracy = train_epoch(
-            model, optimizer, x_train, t_train, serial_batches(len(x_train), args.batchsize))
-        test_loss, test_accuracy = evaluate(model, x_test, t_test, args.batchsize)
-        print(f'Epoch {epoch}/{args.epoch} - loss: {train_loss:.4f} - acc: '
-              f'{train_accuracy:.4f} - val_loss: {test_loss:.4f} - val_acc: '
-              f'{test_accuracy:.4f}', flush=True)
-    seconds = time.perf_counter() - started
-    save_checkpoint(args.out, model=model.state_dict(), optimizer=optimizer.state_dict())
-    print_metrics({'train_loss': train_loss, 'test_loss': test_loss,
-                   'train_accuracy': train_accuracy, 'test_accuracy': test_accuracy,
-                   'seconds_per_epoch': seconds / args.epoch})
+    train_classifier(model, optimizer, (x_train, t_train), (x_test, t_test), args,
+                     lambda examples: serial_batches(examples, args.batchsize))
 
 
 def add_flags(parser):

@@ -8,12 +8,11 @@ after each epoch the 10,000-image test pass (loss and accuracy, batches of
 """
 
 import math
-import time
 
 import torch
 from torch import nn
 
-from common import evaluate, load_mnist, parser, print_metrics, save_checkpoint, train_epoch
+from common import load_mnist, parser, train_classifier
 
 
 def chainer_linear(n_in, n_out):
@@ -38,18 +37,8 @@ def main():
     x_test, t_test = load_mnist(args.data_dir, 'test', limit=args.test_size)
     model = mlp(args.unit)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
-    started = time.perf_counter()
-    for epoch in range(1, args.epoch + 1):
-        batches = torch.randperm(len(x_train)).split(args.batchsize)  # one shuffled sweep
-        train_loss, train_accuracy = train_epoch(model, optimizer, x_train, t_train, batches)
-        test_loss, test_accuracy = evaluate(model, x_test, t_test, args.batchsize)
-        print(f'epoch {epoch}: loss {train_loss:.4f} acc {train_accuracy:.4f} '
-              f'test loss {test_loss:.4f} test acc {test_accuracy:.4f}', flush=True)
-    seconds = time.perf_counter() - started
-    save_checkpoint(args.out, model=model.state_dict(), optimizer=optimizer.state_dict())
-    print_metrics({'train_loss': train_loss, 'test_loss': test_loss,
-                   'train_accuracy': train_accuracy, 'test_accuracy': test_accuracy,
-                   'seconds_per_epoch': seconds / args.epoch})
+    train_classifier(model, optimizer, (x_train, t_train), (x_test, t_test), args,
+                     lambda examples: torch.randperm(examples).split(args.batchsize))
 
 
 def add_flags(parser):
