@@ -27,8 +27,8 @@ setup(
     install_requires=[
         'chainer==7.8.1',
         'numpy>=1.21',
-        'matplotlib>=3.8',  # Figure.get_suptitle / get_supxlabel: netlib.figure_check
-        # netlib.compiled: the element-wise passes compiled (pooling, optimizer updates);
+        'matplotlib>=3.8',  # Figure.get_suptitle / get_supxlabel: netlib.plots.figure_check
+        # netlib.kernels.compiled: the element-wise passes compiled (pooling, optimizer updates);
         # Numba 0.61 is the first for Python 3.13.
         'numba>=0.59,<0.62',
         # chainer.testing (imported by chainer.gradient_check) imports pkg_resources,
@@ -49,5 +49,5 @@ setup(
         'test': ['pytest', 'pytest-xdist', 'hypothesis', 'scikit-learn', 'pillow',
                  *UI, *TEXT, *MPI, *TUNE],
     },
-    entry_points={'console_scripts': ['netlib = netlib.command:main']},
+    entry_points={'console_scripts': ['netlib = netlib.cli.command:main']},
 )

@@ -37,11 +37,12 @@ import numpy as np
 
 from bench import whole_runs
 from experiments import mnist_inference, mnist_mlp
-from netlib import cli, evaluation, files, flags, kernels, optimizers
-from netlib.convnets import KerasMnistCNN
+from netlib import cli, evaluation, files, kernels, optimizers
+from netlib.cli import flags, memory
+from netlib.links.convnets import KerasMnistCNN
 from netlib.datasets.mnist import get_mnist, load_mnist
-from netlib.networks import Classifier
-from netlib.seed import set_seed
+from netlib.links.mlp import Classifier
+from netlib.training.seed import set_seed
 from netlib.iterators import batch_iterator, converter_for
 
 HERE = Path(__file__).resolve().parent
@@ -129,7 +130,7 @@ def netlib_mlp_epoch(data_dir):
 
 def netlib_cnn_iterations(data_dir, iterations):
     """*iterations* Keras-CNN updates as ``experiments/mnist_cnn.py`` makes them."""
-    cli.reuse_freed_memory()  # as every netlib program does at start
+    memory.reuse_freed_memory()  # as every netlib program does at start
     kernels.use('fast')  # as a CPU run does by default
     set_seed(0)
     train, _ = get_mnist(data_dir, shape='image')

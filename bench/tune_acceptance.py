@@ -28,7 +28,7 @@ import netlib.compat  # noqa: F401  (first: chainer 7.8.1 on NumPy 2)
 import chainer
 
 from experiments import mnist_mlp
-from netlib import Classifier, MLP, api, evaluation
+from netlib import api, Classifier, evaluation, MLP
 from netlib.datasets.mnist import load_mnist
 
 HERE = Path(__file__).resolve().parent
@@ -59,7 +59,7 @@ def main():
     out = parser.parse_args().out
     tune = ['netlib', 'tune', 'mnist_mlp', '--trials', '20', '--sampler-seed', '0']
     start, load = time.monotonic(), os.getloadavg()[0]
-    subprocess.run([sys.executable, '-m', 'netlib.command', *tune[1:], '--out',
+    subprocess.run([sys.executable, '-m', 'netlib.cli.command', *tune[1:], '--out',
                     str(out / 'study')], check=True)
     seconds = time.monotonic() - start
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)

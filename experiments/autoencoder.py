@@ -13,10 +13,12 @@ import chainer.functions as F
 import numpy as np
 from chainer.datasets import TupleDataset
 
-from netlib import MLP, Regressor, cli, flags, optimizers, plots, steps
+from netlib import cli, MLP, optimizers, plots, Regressor
+from netlib.cli import flags
+from netlib.training import steps
 from netlib.datasets.mnist import load_mnist
 from netlib.device import to_numpy
-from netlib.runs import Run
+from netlib.training.runs import Run
 
 DEFAULTS = dict(
     epoch=10,

@@ -15,11 +15,14 @@ import chainer
 import numpy as np
 from chainer import initializers
 
-from netlib import MLP, cli, flags, plots, probes, steps
+from netlib import cli, MLP, plots
+from netlib.cli import flags
+from netlib.evaluation import probes
+from netlib.training import steps
 from netlib.datasets.mnist import load_mnist
 from netlib.evaluation import evaluate
-from netlib.regularized import BatchNormMLP
-from netlib.runs import Run
+from netlib.links.regularized import BatchNormMLP
+from netlib.training.runs import Run
 
 DEFAULTS = dict(
     epoch=20,             # sweeps over the training images, per net

@@ -1,6 +1,6 @@
 """JPEG or program? A 1-D CNN reads 8 bytes (64 bits) of a file and tells (palloc's post).
 
-Train and test windows come from different source files (:mod:`netlib.bytedata`).
+Train and test windows come from different source files (:mod:`netlib.datasets.bytedata`).
 The post's own network: ``--channels 1 --kernel 4 --stride 1 --pool 2
 --activation sigmoid``::
 
@@ -13,12 +13,14 @@ import netlib.compat  # noqa: F401  (first: chainer 7.8.1 on NumPy 2)
 import chainer
 
 from experiments.mnist_mlp import final_metrics
-from netlib import bytedata, cli, flags, optimizers, plots
-from netlib.bytedata import KINDS
-from netlib.convnets import ByteCNN
+from netlib import cli, optimizers, plots
+from netlib.cli import flags
+from netlib.datasets import bytedata
+from netlib.datasets.bytedata import KINDS
+from netlib.links.convnets import ByteCNN
 from netlib.evaluation import confusion_matrix, predict, print_confusion
-from netlib.networks import Classifier
-from netlib.runs import Run
+from netlib.links.mlp import Classifier
+from netlib.training.runs import Run
 
 DEFAULTS = dict(
     epoch=30,

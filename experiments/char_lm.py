@@ -23,11 +23,14 @@ import chainer
 import chainer.functions as F
 import numpy as np
 
-from netlib import cli, flags, language, optimizers, plots, steps
+from netlib import cli, optimizers, plots
+from netlib.cli import flags
+from netlib.evaluation import language
+from netlib.training import steps
 from netlib.datasets.text import char_vocabulary, load_text, split
-from netlib.runs import Run
-from netlib.seed import set_seed
-from netlib.sequences import CELLS, CharLM, RecurrentState
+from netlib.training.runs import Run
+from netlib.training.seed import set_seed
+from netlib.links.recurrent import CELLS, CharLM, RecurrentState
 
 DEFAULTS = dict(
     iteration=1500,       # updates of each net, each on --bproplen characters of every stream

@@ -1,6 +1,6 @@
 """A GAN on MNIST after Chainer's examples/dcgan: the discriminator's accuracy, the digits' quality.
 
-The generator and discriminator (:mod:`netlib.gans`, fully connected) train
+The generator and discriminator (:mod:`netlib.links.gan`, fully connected) train
 with the example's updater and optimizers (Adam with beta1 0.5 and weight decay
 0.0001; alpha 0.0005 for the example's 0.0002).  Every epoch logs both losses and the discriminator's
 accuracy on real and on generated images; after each epoch ``--samples``
@@ -9,7 +9,7 @@ network): the classifier score (Inception-score formula, 1 to 10) and the
 Fréchet distance of its penultimate features to real training digits, beside
 the same numbers for held-out real digits (the ceiling) and uniform noise
 (the floor).  The classifier is trained once (one epoch of 30,000 digits) and cached as
-``--classifier`` with its SHA-256 (:mod:`netlib.saved_models`)::
+``--classifier`` with its SHA-256 (:mod:`netlib.serializers.saved_models`)::
 
     python -m experiments.gan_mnist
     python -m experiments.gan_mnist --epoch 2 --train-size 6000 --samples 500
@@ -20,14 +20,16 @@ import chainer
 import numpy as np
 from chainer import training
 
-from netlib import cli, flags, kernels, loop, optimizers, plots
-from netlib import sample_quality as quality
+from netlib import cli, kernels, optimizers, plots
+from netlib.cli import flags
+from netlib.training import loop
+from netlib.evaluation import sample_quality as quality
 from netlib.datasets.mnist import load_mnist
 from netlib.device import to_numpy
-from netlib.gans import Discriminator, Generator, GANUpdater
+from netlib.links.gan import Discriminator, Generator, GANUpdater
 from netlib.iterators import batch_iterator, send_arrays
-from netlib.runs import Run
-from netlib.seed import set_seed
+from netlib.training.runs import Run
+from netlib.training.seed import set_seed
 
 DEFAULTS = dict(
     epoch=12,             # sweeps over the 60,000 training images

@@ -8,9 +8,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from netlib import MLP, cli, flags, plots, probes, steps
+from netlib import cli, MLP, plots
+from netlib.cli import flags
+from netlib.evaluation import probes
+from netlib.training import steps
 from netlib.evaluation import evaluate, predict
-from netlib.runs import Run
+from netlib.training.runs import Run
 
 DEFAULTS = dict(
     epoch=500,             # full-batch updates on the four XOR examples

@@ -1,6 +1,6 @@
 """Keras's mnist_cnn.py in Chainer, as the Cresco post runs it (2 epochs instead of 12).
 
-The same network (:class:`netlib.convnets.KerasMnistCNN`), initialisation
+The same network (:class:`netlib.links.convnets.KerasMnistCNN`), initialisation
 (Glorot-uniform, zero biases), batch size 128 and optimizer (AdaDelta), and
 the lines Keras prints: per epoch ``loss acc val_loss val_acc`` (Keras
 validates on the test set), then ``Test loss`` and ``Test accuracy``::
@@ -12,10 +12,11 @@ validates on the test set), then ``Test loss`` and ``Test accuracy``::
 import netlib.compat  # noqa: F401  (first: chainer 7.8.1 on NumPy 2)
 import chainer
 
-from netlib import Classifier, cli, flags, optimizers, plots
-from netlib.convnets import KerasMnistCNN
+from netlib import Classifier, cli, optimizers, plots
+from netlib.cli import flags
+from netlib.links.convnets import KerasMnistCNN
 from netlib.datasets.mnist import get_mnist
-from netlib.runs import Run
+from netlib.training.runs import Run
 from experiments.mnist_mlp import final_metrics
 
 DEFAULTS = dict(

@@ -14,12 +14,13 @@ import chainer.functions as F
 import chainer.links as L
 import numpy as np
 
-from netlib import cli, flags, plots
+from netlib import cli, plots
+from netlib.cli import flags
 from netlib.datasets.mnist import load_mnist
 from netlib.errors import DataError
 from netlib.evaluation import confusion_matrix, predict, print_confusion
-from netlib.runs import Run
-from netlib.weights import book_weights_path, load_weights
+from netlib.training.runs import Run
+from netlib.serializers.weights import book_weights_path, load_weights
 
 DEFAULTS = dict(
     batchsize=100,        # images per matrix product in the batched path

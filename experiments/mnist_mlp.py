@@ -7,9 +7,11 @@ same command with ``--resume`` to continue from the last snapshot::
     netlib run mnist_mlp --epoch 1 --unit 100
 """
 
-from netlib import Classifier, MLP, cli, flags, optimizers, search
+from netlib import Classifier, cli, MLP, optimizers
+from netlib.cli import flags
+from netlib.scale import search
 from netlib.datasets.mnist import get_mnist
-from netlib.runs import Run
+from netlib.training.runs import Run
 
 DEFAULTS = dict(
     epoch=20,             # sweeps over the 60,000 training images

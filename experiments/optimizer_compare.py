@@ -16,10 +16,12 @@ import chainer
 import chainer.functions as F
 import numpy as np
 
-from netlib import MLP, cli, flags, loop, optimizers, plots, steps
+from netlib import cli, MLP, optimizers, plots
+from netlib.cli import flags
+from netlib.training import loop, steps
 from netlib.datasets.mnist import load_mnist
 from netlib.plots import plt
-from netlib.runs import Run
+from netlib.training.runs import Run
 
 DEFAULTS = dict(
     iteration=2000,        # minibatch updates of every net

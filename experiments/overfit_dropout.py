@@ -11,12 +11,15 @@ import netlib.compat  # noqa: F401  (first: chainer 7.8.1 on NumPy 2)
 import chainer
 from chainer import initializers
 
-from netlib import MLP, cli, flags, plots, probes, steps
+from netlib import cli, MLP, plots
+from netlib.cli import flags
+from netlib.evaluation import probes
+from netlib.training import steps
 from netlib.datasets.mnist import load_mnist
 from netlib.errors import UsageError
 from netlib.evaluation import evaluate
-from netlib.regularized import DropoutMLP
-from netlib.runs import Run
+from netlib.links.regularized import DropoutMLP
+from netlib.training.runs import Run
 
 DEFAULTS = dict(
     epoch=200,            # sweeps over the training images, per net

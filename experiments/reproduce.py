@@ -23,7 +23,8 @@ import sys
 import time
 from pathlib import Path
 
-from netlib import cli, flags
+from netlib import cli
+from netlib.cli import flags
 from netlib.files import read_json, write_json
 from experiments.registry import EXPERIMENTS
 from experiments.report import RESULTS, ROOT, RUN_TIMES, SEED_SPREAD, report

@@ -20,10 +20,12 @@ import chainer
 import chainer.functions as F
 import numpy as np
 
-from netlib import cli, flags, optimizers, plots, steps
+from netlib import cli, optimizers, plots
+from netlib.cli import flags
+from netlib.training import steps
 from netlib.datasets.adding import BASELINE_MSE, adding_problem
-from netlib.runs import Run
-from netlib.sequences import CELLS, SequenceRegressor
+from netlib.training.runs import Run
+from netlib.links.recurrent import CELLS, SequenceRegressor
 
 DEFAULTS = dict(
     iteration=500,        # updates of every net, each on a fresh batch

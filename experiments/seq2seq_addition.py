@@ -17,11 +17,12 @@ import numpy as np
 from chainer.datasets import TupleDataset
 from chainer.training import extensions
 
-from netlib import cli, flags, optimizers, plots
+from netlib import cli, optimizers, plots
+from netlib.cli import flags
 from netlib.datasets import addition
 from netlib.device import to_numpy
-from netlib.runs import Run
-from netlib.seq2seq import Seq2seq
+from netlib.training.runs import Run
+from netlib.links.seq2seq import Seq2seq
 
 DEFAULTS = dict(
     epoch=20,             # Keras's example: 100

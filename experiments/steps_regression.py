@@ -31,11 +31,13 @@ import chainer.functions as F
 import chainer.links as L
 import numpy as np
 
-from netlib import cli, flags, optimizers, plots, steps
+from netlib import cli, optimizers, plots
+from netlib.cli import flags
+from netlib.training import steps
 from netlib.device import to_numpy
 from netlib.errors import UsageError
-from netlib.networks import MLP
-from netlib.runs import Run
+from netlib.links.mlp import MLP
+from netlib.training.runs import Run
 
 POST_SEED = 3
 BLOG_CELL_ORDER = ('step1', 'step2', 'step3', 'step1', 'step1', 'step3', 'step4')

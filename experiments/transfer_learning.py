@@ -23,12 +23,14 @@ import netlib.compat  # noqa: F401  (first: chainer 7.8.1 on NumPy 2)
 import chainer
 import numpy as np
 
-from netlib import cli, flags, kernels, plots, saved_models
+from netlib import cli, kernels, plots
+from netlib.cli import flags
+from netlib.serializers import saved_models
 from netlib.datasets.mnist import load_mnist
 from netlib.datasets.small_digits import load_small_digits, split_per_class
 from netlib.evaluation import predict
-from netlib.runs import Run
-from netlib.transfer import learn, new_net, transfer_net
+from netlib.training.runs import Run
+from netlib.links.transfer import learn, new_net, transfer_net
 
 DEFAULTS = dict(
     epoch=2,              # pretraining sweeps over MNIST's digits 0-4 (30,596 images)
@@ -46,7 +48,7 @@ TARGETS = {'mnist': 'MNIST digits 5-9', 'sklearn': "scikit-learn's 8x8 digits 0-
 
 def add_flags(group):
     group.add_argument('--net', choices=('cnn', 'mlp'), default='cnn',
-                       help='the pretrained net: MLP 784-unit-unit or LeNet (netlib.convnets)')
+                       help='the pretrained net: MLP 784-unit-unit or LeNet (netlib.links.convnets)')
     group.add_argument('--per-class', type=flags.name_list(flags.positive_int),
                        default=[1, 5, 10, 50, 100, 1000],
                        help='labelled images per class to learn from (comma-separated)')

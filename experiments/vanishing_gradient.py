@@ -15,10 +15,13 @@ import chainer.functions as F
 import numpy as np
 from chainer import initializers
 
-from netlib import MLP, cli, flags, loop, plots, probes, steps
+from netlib import cli, MLP, plots
+from netlib.cli import flags
+from netlib.evaluation import probes
+from netlib.training import loop, steps
 from netlib.datasets.mnist import load_mnist
 from netlib.evaluation import evaluate
-from netlib.runs import Run
+from netlib.training.runs import Run
 
 DEFAULTS = dict(
     activation=('sigmoid', 'relu', 'tanh'),  # one net each

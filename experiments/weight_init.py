@@ -9,12 +9,15 @@ import chainer.links as L
 import numpy as np
 from chainer import initializers
 
-from netlib import MLP, cli, flags, plots, probes, steps
+from netlib import cli, MLP, plots
+from netlib.cli import flags
+from netlib.evaluation import probes
+from netlib.training import steps
 from netlib.datasets.mnist import load_mnist
 from netlib.device import to_numpy
 from netlib.evaluation import evaluate
-from netlib.runs import Run
-from netlib.seed import set_seed
+from netlib.training.runs import Run
+from netlib.training.seed import set_seed
 
 DEFAULTS = dict(
     activation='relu',    # of the MNIST net

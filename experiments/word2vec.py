@@ -18,14 +18,16 @@ import netlib.compat  # noqa: F401  (first: chainer 7.8.1 on NumPy 2)
 import numpy as np
 from chainer.training import extensions
 
-from netlib import cli, flags, optimizers, plots, steps
+from netlib import cli, optimizers, plots
+from netlib.cli import flags
+from netlib.training import steps
 from netlib.datasets import wordsim
 from netlib.datasets.text import load_sentences
 from netlib.errors import UsageError
-from netlib.runs import Run
-from netlib.seed import set_seed
-from netlib.snapshots import RandomStreams
-from netlib.word2vec import (SkipGram, neighbour_overlap, neighbours, score_vectors,
+from netlib.training.runs import Run
+from netlib.training.seed import set_seed
+from netlib.serializers.snapshots import RandomStreams
+from netlib.links.word2vec import (SkipGram, neighbour_overlap, neighbours, score_vectors,
                              vocabulary, windows)
 
 DEFAULTS = dict(

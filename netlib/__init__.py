@@ -2,7 +2,7 @@
 
 From Python or a notebook::
 
-    from netlib import MLP, Classifier, train
+    from netlib import Classifier, MLP, train
     result = train(Classifier(MLP((784, 100, 10))), train_data, test_data,
                    optimizer='adam', lr=1e-3, epoch=2)
     result.model, result.log
@@ -14,7 +14,7 @@ From Python or a notebook::
 # First: chainer 7.8.1 imports only after netlib.compat on NumPy 2 and Python 3.12+.
 from netlib import compat  # noqa: F401  (isort: skip)
 from netlib.api import run, train
-from netlib.networks import MLP, Classifier, Regressor
+from netlib.links.mlp import MLP, Classifier, Regressor
 
 __version__ = '0.2.0'
 __all__ = ['MLP', 'Classifier', 'Regressor', 'train', 'run']

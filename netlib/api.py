@@ -1,6 +1,6 @@
 """The Python API: :func:`train` a model on a dataset, :func:`run` an experiment by name.
 
-Both go through the same :class:`netlib.runs.Run` and training loop as the
+Both go through the same :class:`netlib.training.runs.Run` and training loop as the
 command line, so a notebook gets the same log, snapshots and guard.
 """
 
@@ -8,8 +8,9 @@ import importlib
 import tempfile
 from dataclasses import dataclass
 
-from netlib import flags, optimizers
-from netlib.runs import Run
+from netlib import optimizers
+from netlib.cli import flags
+from netlib.training.runs import Run
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""experiments/byte_cnn.py and netlib.bytedata: real files, split by source, one-line errors."""
+"""experiments/byte_cnn.py and netlib.datasets.bytedata: real files, split by source, one-line errors."""
 
 import io
 import re
@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from experiments import byte_cnn
-from netlib import bytedata
-from netlib.bytedata import EXE, JPEG, ByteFile
+from netlib.datasets import bytedata
+from netlib.datasets.bytedata import EXE, JPEG, ByteFile
 from netlib.errors import DataError
 
 

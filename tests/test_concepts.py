@@ -15,10 +15,11 @@ import pytest
 
 from conftest import registry_misses
 from experiments import autoencoder, batch_norm, overfit_dropout, vanishing_gradient, weight_init
-from netlib import cli, probes
-from netlib.networks import MLP, Classifier
-from netlib.regularized import BatchNormMLP, DropoutMLP
-from netlib.seed import set_seed
+from netlib import cli
+from netlib.evaluation import probes
+from netlib.links.mlp import MLP, Classifier
+from netlib.links.regularized import BatchNormMLP, DropoutMLP
+from netlib.training.seed import set_seed
 
 
 def run_small(script, tmp_path, data_dir, *args):

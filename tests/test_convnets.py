@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from chainer import gradient_check
 
-from netlib import fast
-from netlib.convnets import ByteCNN, KerasMnistCNN
+from netlib.kernels import fast
+from netlib.links.convnets import ByteCNN, KerasMnistCNN
 from netlib.errors import UsageError
 
 # The post's network: one 4-bit kernel, pooling 2, sigmoids everywhere.

@@ -6,9 +6,11 @@ import chainer
 import numpy as np
 import pytest
 
-from netlib import files, flags, plots, runs
+from netlib import files, plots
+from netlib.cli import flags
+from netlib.training import runs
 from netlib.errors import DataError, UsageError
-from netlib.networks import MLP, Classifier, Regressor
+from netlib.links.mlp import MLP, Classifier, Regressor
 
 
 def test_unit_list():

@@ -9,7 +9,7 @@ from netlib import compat
 
 
 def test_doctor_names_the_stack_and_the_patches(run, data_dir):
-    result = run('netlib.command', 'doctor', '--data-dir', data_dir)
+    result = run('netlib.cli.command', 'doctor', '--data-dir', data_dir)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     for name, version in [('python', platform.python_version()), ('numpy', np.__version__),
@@ -24,7 +24,7 @@ def test_doctor_names_the_stack_and_the_patches(run, data_dir):
 
 
 def test_doctor_says_what_data_is_missing(run, tmp_path):
-    result = run('netlib.command', 'doctor', '--data-dir', tmp_path)
+    result = run('netlib.cli.command', 'doctor', '--data-dir', tmp_path)
     assert result.returncode == 0, result.stderr
     assert 'missing train-images-idx3-ubyte' in result.stdout
     assert 'book weights          missing' in result.stdout

@@ -6,8 +6,8 @@ from chainer.datasets import TupleDataset
 
 from netlib.evaluation import WholeSetEvaluator, evaluate
 from netlib.iterators import batch_iterator, converter_for
-from netlib.networks import MLP, Classifier
-from netlib.seed import set_seed
+from netlib.links.mlp import MLP, Classifier
+from netlib.training.seed import set_seed
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""netlib.fast and netlib.iterators compute what Chainer computes, only faster."""
+"""netlib.kernels.fast and netlib.iterators compute what Chainer computes, only faster."""
 
 import chainer
 import chainer.links as L
@@ -8,7 +8,7 @@ from chainer import gradient_check
 from chainer.datasets import TupleDataset
 from hypothesis import given, settings, strategies as st
 
-from netlib import fast
+from netlib.kernels import fast
 from netlib.kernels import CHAINER
 from netlib.iterators import ArrayIterator
 

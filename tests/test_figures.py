@@ -1,6 +1,6 @@
 """Every experiment's figures can be read: each run small, then the check itself.
 
-The check (:func:`netlib.figure_check.check_figure`) runs inside ``save_figure``,
+The check (:func:`netlib.plots.figure_check.check_figure`) runs inside ``save_figure``,
 before any PNG is written, so a run that completes has passed it for every
 figure; the runs below also pin which PNGs each experiment writes.  The
 settings are the smallest that draw every figure (about 15 s in all on two
@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from netlib import plots
-from netlib.figure_check import FigureError, figure_problems
+from netlib.plots.figure_check import FigureError, figure_problems
 from netlib.plots import plt
 
 # experiment -> (its smallest run, the PNGs it writes)

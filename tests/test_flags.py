@@ -1,4 +1,4 @@
-"""One vocabulary: every experiment's parser has the shared flags from netlib.flags alone."""
+"""One vocabulary: every experiment's parser has the shared flags from netlib.cli.flags alone."""
 
 import argparse
 import importlib
@@ -6,7 +6,7 @@ import importlib
 import pytest
 
 from experiments.registry import EXPERIMENTS
-from netlib import flags
+from netlib.cli import flags
 
 MODULES = sorted({experiment.module for experiment in EXPERIMENTS})
 # The dialects the vocabulary replaced; no script may bring one back as its own flag.

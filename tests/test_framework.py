@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from conftest import ROOT
-from netlib import runs
+from netlib.training import runs
 
 README = (ROOT / 'README.md').read_text()
 
@@ -92,7 +92,7 @@ def test_readme_python_example_runs(tmp_path, data_dir, monkeypatch):
 
 
 def netlib_command(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, '-m', 'netlib.command', *map(str, args)], cwd=cwd,
+    return subprocess.run([sys.executable, '-m', 'netlib.cli.command', *map(str, args)], cwd=cwd,
                           capture_output=True, text=True, timeout=600)
 
 

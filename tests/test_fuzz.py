@@ -16,11 +16,11 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from experiments import steps_regression
-from netlib import flags
+from netlib.cli import flags
 from netlib.datasets import fetch
 from netlib.datasets.mnist import parse_idx
 from netlib.errors import DataError, UsageError
-from netlib.weights import load_weights
+from netlib.serializers.weights import load_weights
 
 FUZZ = settings(max_examples=2000, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -13,10 +13,10 @@ import pytest
 from chainer import gradient_check
 
 from conftest import ROOT
-from netlib.convnets import KerasMnistCNN
-from netlib.gans import Discriminator, Generator
-from netlib.sample_quality import classifier_score, frechet_distance
-from netlib.saved_models import save
+from netlib.links.convnets import KerasMnistCNN
+from netlib.links.gan import Discriminator, Generator
+from netlib.evaluation.sample_quality import classifier_score, frechet_distance
+from netlib.serializers.saved_models import save
 
 TIMING_KEYS = ('elapsed_time', '_log')
 

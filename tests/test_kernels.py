@@ -5,8 +5,9 @@ import chainer.functions as F
 import numpy as np
 import pytest
 
-from netlib import MLP, Classifier, fast, kernels, no_graph, optimizers
-from netlib.convnets import KerasMnistCNN
+from netlib import Classifier, kernels, MLP, optimizers
+from netlib.kernels import fast, no_graph
+from netlib.links.convnets import KerasMnistCNN
 
 
 def forward_backward(model, x, t):

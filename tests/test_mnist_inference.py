@@ -12,7 +12,7 @@ from netlib.datasets.mnist import load_mnist
 from netlib.device import get_device
 from netlib.errors import DataError
 from netlib.evaluation import predict
-from netlib.weights import book_weights_path, load_weights
+from netlib.serializers.weights import book_weights_path, load_weights
 
 
 @pytest.fixture(scope='module')

@@ -9,7 +9,8 @@ from chainer.functions.activation.sigmoid import sigmoid as chainer_sigmoid
 from chainer.functions.activation.softmax import softmax as chainer_softmax
 from chainer.functions.connection.linear import linear as chainer_linear
 
-from netlib import kernels, no_graph
+from netlib import kernels
+from netlib.kernels import no_graph
 
 RANDOM = np.random.RandomState(0)
 

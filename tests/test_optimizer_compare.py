@@ -11,7 +11,8 @@ import pytest
 from conftest import ROOT
 from experiments import optimizer_compare
 from experiments.optimizer_compare import START
-from netlib import flags, optimizers, plots
+from netlib import optimizers, plots
+from netlib.cli import flags
 
 # Where Chainer's optimizers end after 30 steps from (-7, 2), computed once.
 PATH_ENDS = {

@@ -4,7 +4,7 @@ import pytest
 
 from netlib import optimizers
 from netlib.errors import UsageError
-from netlib.networks import MLP
+from netlib.links.mlp import MLP
 
 EXPECTED_CLASSES = {'SGD', 'MomentumSGD', 'NesterovAG', 'CorrectedMomentumSGD', 'AdaGrad',
                     'AdaDelta', 'RMSprop', 'RMSpropGraves', 'Adam', 'AMSGrad', 'AdaBound',

@@ -1,4 +1,4 @@
-"""Data-parallel training (netlib.parallel, ChainerMN over MPI) at a tiny size.
+"""Data-parallel training (netlib.scale.parallel, ChainerMN over MPI) at a tiny size.
 
 Two workers with batch b on 2b training images make one update an epoch over
 the whole set, as one process with batch 2b does: whatever the shuffle, both
@@ -29,7 +29,7 @@ WORKER = ('import sys; sys.path.insert(0, "tests"); from netlib import cli; '
 def train_and_save(folder, argv):
     """mnist_mlp with *argv*; this rank's parameters after training in folder/rankN.npz."""
     from experiments import mnist_mlp
-    from netlib import loop
+    from netlib.training import loop
     original = loop.fit
 
     def fit(run, model, *args, **kwargs):

@@ -37,22 +37,22 @@ def test_a_communicator_outside_mpiexec_is_refused(mpiexec, run, tmp_path):
 
 
 def test_every_worker_refuses_and_only_rank0_says_so(mpiexec, run, tmp_path):
-    result = run('netlib.command', 'run', '--np', '2', 'mnist_mlp', '--communicator',
+    result = run('netlib.cli.command', 'run', '--np', '2', 'mnist_mlp', '--communicator',
                  'pure_nccl', '--out', tmp_path / 'run')
     one_line(result, 'needs one GPU per worker')
-    result = run('netlib.command', 'run', '--np', '2', 'mnist_mlp', '--lr', '-1',
+    result = run('netlib.cli.command', 'run', '--np', '2', 'mnist_mlp', '--lr', '-1',
                  '--out', tmp_path / 'run')
     one_line(result, '--lr: must be a positive finite number')
     assert not (tmp_path / 'run').exists()
 
 
 def test_np_only_for_experiments_that_train_data_parallel(run):
-    one_line(run('netlib.command', 'run', '--np', '2', 'logic_gates'),
+    one_line(run('netlib.cli.command', 'run', '--np', '2', 'logic_gates'),
              'logic_gates does not train data-parallel (--np); mnist_mlp and mnist_cnn do')
 
 
 def test_netlib_run_np_trains_the_keras_cnn_on_two_workers(mpiexec, run, data_dir, tmp_path):
-    result = run('netlib.command', 'run', '--np', '2', 'mnist_cnn', '--epoch', '1',
+    result = run('netlib.cli.command', 'run', '--np', '2', 'mnist_cnn', '--epoch', '1',
                  '--train-size', '256', '--test-size', '100', '--data-dir', data_dir,
                  '--out', tmp_path / 'run')
     assert result.returncode == 0, result.stderr

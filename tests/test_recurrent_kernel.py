@@ -1,4 +1,4 @@
-"""netlib.recurrent: a window of L.LSTM or TanhRNN steps as one node, against Chainer's steps.
+"""netlib.kernels.recurrent: a window of L.LSTM or TanhRNN steps as one node, against Chainer's steps.
 
 The window node does Chainer's float32 arithmetic in Chainer's order, so scores,
 every gradient and the state after the window are compared bit for bit; the
@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 from chainer import gradient_check
 
-from netlib import kernels, recurrent
-from netlib.seq2seq import Seq2seq
-from netlib.sequences import CELLS, CharLM, SequenceRegressor, TanhRNN, read_window
+from netlib import kernels
+from netlib.kernels import recurrent
+from netlib.links.seq2seq import Seq2seq
+from netlib.links.recurrent import CELLS, CharLM, SequenceRegressor, TanhRNN, read_window
 
 VOCAB, UNITS, BATCH, STEPS = 11, 16, 5, 7
 

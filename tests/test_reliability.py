@@ -14,7 +14,7 @@ import pytest
 
 from conftest import ROOT
 from netlib.errors import DataError
-from netlib.snapshots import load_snapshot
+from netlib.serializers.snapshots import load_snapshot
 
 # Keys that legitimately differ between two runs: wall-clock times.
 TIMING_KEYS = re.compile(r'elapsed_time|_log$')
@@ -100,7 +100,7 @@ def test_divergence_exits_3_with_a_readable_log(run, name, args, tmp_path):
     assert all(np.isfinite(record['main/loss']) for record in log)
 
 
-# Calls that unpickle whatever a file holds. netlib/weights.py reaches pickle
+# Calls that unpickle whatever a file holds. netlib/serializers/weights.py reaches pickle
 # only through its RestrictedUnpickler; Chainer's load_npz opens with
 # allow_pickle=True, so netlib never calls it on a file a user names.
 UNSAFE_CALLS = re.compile(r'pickle\.loads?\(|allow_pickle\s*=\s*True|\bserializers\.load_npz\(|'

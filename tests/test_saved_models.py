@@ -6,9 +6,9 @@ import pytest
 
 from netlib import MLP
 from netlib.cli import run_main
-from netlib.convnets import KerasMnistCNN
+from netlib.links.convnets import KerasMnistCNN
 from netlib.errors import DataError
-from netlib.saved_models import layout, load, save
+from netlib.serializers.saved_models import layout, load, save
 
 
 def _same(a, b):

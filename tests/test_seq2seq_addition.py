@@ -9,7 +9,7 @@ from chainer import gradient_check
 from experiments import seq2seq_addition
 from netlib.datasets import addition
 from netlib.errors import UsageError
-from netlib.seq2seq import Seq2seq
+from netlib.links.seq2seq import Seq2seq
 
 
 def test_questions_are_distinct_and_drawn_as_keras_draws_them():

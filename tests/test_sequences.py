@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from chainer import gradient_check
 
-from netlib import language
+from netlib.evaluation import language
 from netlib.datasets.adding import BASELINE_MSE, adding_problem
 from netlib.errors import UsageError
-from netlib.sequences import CELLS, CharLM, SequenceRegressor, TanhRNN, start_state
+from netlib.links.recurrent import CELLS, CharLM, SequenceRegressor, TanhRNN, start_state
 
 
 def float64_model(make):

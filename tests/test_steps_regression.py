@@ -9,9 +9,10 @@ import pytest
 
 from conftest import ROOT
 from experiments import steps_regression
-from netlib import optimizers, steps
-from netlib.networks import MLP
-from netlib.seed import set_seed
+from netlib import optimizers
+from netlib.training import steps
+from netlib.links.mlp import MLP
+from netlib.training.seed import set_seed
 
 # What the case-k post printed (../shared/seeds/case-k-chainer-steps.txt).
 POST_PRINTED = (

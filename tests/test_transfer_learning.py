@@ -12,8 +12,9 @@ from chainer import gradient_check
 
 from conftest import ROOT
 from experiments import transfer_learning
-from netlib import MLP, kernels, transfer
-from netlib.convnets import LeNet
+from netlib import kernels, MLP
+from netlib.links import transfer
+from netlib.links.convnets import LeNet
 
 
 @pytest.fixture

@@ -13,9 +13,12 @@ import pytest
 
 from experiments import mnist_mlp
 
-from netlib import cli, flags, optimizers, search, steps, tune
+from netlib import cli, optimizers
+from netlib.cli import flags
+from netlib.scale import search, tune
+from netlib.training import steps
 from netlib.errors import UsageError
-from netlib.runs import Run
+from netlib.training.runs import Run
 
 optuna = pytest.importorskip('optuna')
 
@@ -144,7 +147,7 @@ def test_a_bad_storage_is_one_line_and_writes_nothing(tmp_path, capsys, storage,
 
 def workers(out, storage, trials=6, count=2):
     """*count* `netlib tune mnist_mlp` processes on one study at once; their outputs."""
-    command = [sys.executable, '-m', 'netlib.command', 'tune', 'mnist_mlp', '--trials',
+    command = [sys.executable, '-m', 'netlib.cli.command', 'tune', 'mnist_mlp', '--trials',
                str(trials), '--seeds-per-trial', '1', '--out', str(out),
                *(['--storage', storage] if storage else []), *TINY]
     started = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE,

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from netlib.errors import DataError
-from netlib.weights import BOOK_WEIGHTS_URL, book_weights_path, load_weights
+from netlib.serializers.weights import BOOK_WEIGHTS_URL, book_weights_path, load_weights
 
 BOOK_SHAPES = {"W1": (784, 50), "b1": (50,), "W2": (50, 100), "b2": (100,),
                "W3": (100, 10), "b3": (10,)}

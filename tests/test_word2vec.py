@@ -12,7 +12,7 @@ from netlib import kernels
 from netlib.datasets import text as text_files
 from netlib.datasets import wordsim
 from netlib.errors import DataError
-from netlib.word2vec import (SkipGram, analogy_score, neighbour_overlap, ranks,
+from netlib.links.word2vec import (SkipGram, analogy_score, neighbour_overlap, ranks,
                              similarity_score, spearman, vocabulary, windows)
 
 

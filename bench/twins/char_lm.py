@@ -1,7 +1,7 @@
 """PyTorch twin of ``python -m experiments.char_lm``: the same whole run, as a PyTorch
 user would write it.
 
-Mirrors experiments/char_lm.py with netlib/sequences.py, netlib/language.py and
+Mirrors experiments/char_lm.py with netlib/links/recurrent.py, netlib/evaluation/language.py and
 netlib/datasets/text.py: the same UTF-8 text (gensim's Lee corpus, given with
 ``--text``), the same sorted character vocabulary and held-out tenth at the end,
 an LSTM and a tanh RNN (embedding, one ``nn.LSTM`` / ``nn.RNN`` layer, linear

@@ -1,7 +1,7 @@
 """PyTorch twin of ``python -m experiments.seq2seq_addition``: the same whole run, as a
 PyTorch user would write it.
 
-Mirrors experiments/seq2seq_addition.py with netlib/seq2seq.py and
+Mirrors experiments/seq2seq_addition.py with netlib/links/seq2seq.py and
 netlib/datasets/addition.py (Keras's addition_rnn): distinct questions ``a+b``
 of up to three-digit numbers, padded to 7 characters and reversed, answers
 padded to 4; the last tenth held out.  An ``nn.LSTM`` encoder (embedding 32,

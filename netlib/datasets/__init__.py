@@ -2,6 +2,6 @@
 
 Submodules: :mod:`netlib.datasets.mnist` (the MNIST digits) and
 :mod:`netlib.datasets.fetch` (the small download helper shared with
-:mod:`netlib.weights`). Nothing is imported here, so that loading weights does not
+:mod:`netlib.serializers.weights`). Nothing is imported here, so that loading weights does not
 pull in Chainer.
 """

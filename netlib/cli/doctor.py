@@ -1,0 +1,84 @@
+"""``netlib doctor``: what netlib runs on here, which chainer patches it needed, where its data is.
+
+The first thing to paste into a bug report: the versions that can change a
+run's numbers (:mod:`netlib.training.environment`), whether Numba's compiled kernels
+run, the :mod:`netlib.compat` patches this NumPy and Python needed, and
+whether MNIST and the book's weights are in the data folder.
+"""
+
+import os
+import sys
+
+import numpy as np
+
+from netlib import compat
+from netlib.serializers import weights
+from netlib.training import environment
+from netlib.datasets import mnist
+from netlib.errors import DataError
+
+
+def lines(data_dir=None):
+    """The report, one line each."""
+    found = environment.describe()
+    found.pop('kernels')  # the --kernels choice of a run, not a property of the machine
+    report = [f'{"executable":11} {sys.executable}']
+    report += [f'{name:11} {value}' for name, value in found.items()]
+    report.append(f'{"compiled":11} {_compiled_kernels()}')
+    report.append(f'{"threads":11} {_blas_threads()}')
+    if 'cupy' not in found:
+        report.append(f'{"cupy":11} not installed: CPU only (pip install netlib[gpu])')
+    report.append(f'compat      {len(compat.APPLIED)} of {len(compat.PATCHES)} chainer '
+                  'patches applied')
+    for name, why in compat.PATCHES.items():
+        state = 'applied' if name in compat.APPLIED else 'not needed'
+        report.append(f'  {name:21} {state:10} {why}')
+    return report + _data(data_dir)
+
+
+def main(data_dir=None):
+    print('\n'.join(lines(data_dir)))
+
+
+def _compiled_kernels():
+    """Numba's answer on one 2x2 window (compiles on a machine's first run, about 1 s)."""
+    try:
+        from netlib.kernels import compiled
+        x = np.arange(4, dtype=np.float32).reshape(1, 2, 2)
+        y, corner = np.empty((1, 1, 1), np.float32), np.empty((1, 1, 1), np.int8)
+        compiled.max_pool_2x2(x, y, corner)
+    except Exception as error:  # any failure here is the finding, not a crash
+        return f'Numba kernels FAIL: {type(error).__name__}: {error}'
+    return 'Numba kernels run' if y[0, 0, 0] == 3 else 'Numba kernels give wrong numbers'
+
+
+def _blas_threads():
+    """The BLAS loaded at run time, from threadpoolctl when installed."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return 'threadpoolctl not installed'
+    pools = [f"{pool['internal_api']} {pool['version']}: {pool['num_threads']} threads"
+             for pool in threadpool_info()]
+    return '; '.join(pools) or 'none loaded'
+
+
+def _data(data_dir):
+    if data_dir:
+        where = '--data-dir'
+    else:
+        where = 'NETLIB_DATA_DIR' if os.environ.get('NETLIB_DATA_DIR') else 'the per-user cache'
+    try:
+        folder = mnist.resolve_data_dir(data_dir)
+        missing = mnist.missing_files(data_dir)
+    except DataError as error:
+        return [f'{"data":11} {error}']
+    try:  # reads the file and checks its SHA-256; never downloads here
+        book = f'found ({weights.book_weights_path(data_dir, download=False).name})'
+    except DataError as error:
+        book = f'missing or wrong: {error}'
+    mnist_state = ('found (4 files)' if not missing else
+                   f'missing {", ".join(missing)}: downloaded on first use when online')
+    return [f'{"data":11} {folder} (from {where})',
+            f'  {"mnist":21} {mnist_state}',
+            f'  {"book weights":21} {book}']

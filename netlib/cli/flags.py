@@ -1,0 +1,244 @@
+"""The one flag vocabulary of every experiment, after Chainer's examples.
+
+A script declares only its defaults, nanoGPT-style, and the flags that are
+its own::
+
+    DEFAULTS = dict(
+        epoch=20,           # sweeps over the training set
+        batchsize=100,
+        optimizer='adam',
+        out='runs/mnist_mlp',
+    )
+
+    args = flags.parse(argv, __doc__, DEFAULTS, add_flags)
+
+Every shared flag named in ``DEFAULTS`` is added from :data:`VOCABULARY`
+with its type, help text and validation, in the same help group in every
+script; ``--device``, ``--seed``, ``--out``, ``--progress`` and ``--kernels``
+are in every script.  A script that trains also gets ``--resume`` and
+``--frequency``.  Bad input ends in one line and exit code 2
+(:class:`netlib.cli.ArgumentParser`).
+"""
+
+import argparse
+import math
+
+from netlib import cli, optimizers
+from netlib.scale import parallel
+from netlib.training import steps
+from netlib.errors import UsageError
+
+GROUPS = ('data', 'model', 'training', 'optimizer', 'run')
+
+# Larger layers or batches cannot fit in memory on any machine netlib runs on;
+# refusing them here gives one line instead of a MemoryError traceback.
+MAX_UNITS = 10 ** 6
+MAX_BATCHSIZE = 10 ** 6
+
+
+def _number(text, kind, what):
+    try:
+        return kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'must be {what}, got {text!r}') from None
+
+
+def positive_int(text):
+    value = _number(text, int, 'an integer')
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f'must be a positive integer, got {text!r}')
+    return value
+
+
+def bounded_int(limit):
+    """A positive integer at most *limit*."""
+    def parse(text):
+        value = positive_int(text)
+        if value > limit:
+            raise argparse.ArgumentTypeError(f'must be at most {limit:,}, got {text!r}')
+        return value
+    return parse
+
+
+def positive_float(text):
+    value = _number(text, float, 'a number')
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f'must be a positive finite number, got {text!r}')
+    return value
+
+
+def nonnegative_float(text):
+    value = _number(text, float, 'a number')
+    if not (math.isfinite(value) and value >= 0):
+        raise argparse.ArgumentTypeError(f'must be a finite number >= 0, got {text!r}')
+    return value
+
+
+def seed_value(text):
+    """A seed NumPy accepts: an integer from 0 to 2**32 - 1."""
+    value = _number(text, int, 'an integer')
+    if not 0 <= value < 2 ** 32:
+        raise argparse.ArgumentTypeError(f'must be between 0 and 2**32 - 1, got {text!r}')
+    return value
+
+
+def folder(text):
+    if not text.strip():
+        raise argparse.ArgumentTypeError('must name a folder, got an empty string')
+    return text
+
+
+def unit_list(text):
+    """``'3,2,1'`` -> ``(3, 2, 1)``: input size, hidden sizes, output size."""
+    parts = [_number(part, int, 'comma-separated integers, e.g. 3,2,1')
+             for part in text.split(',')]
+    if len(parts) < 2 or min(parts) <= 0:
+        raise argparse.ArgumentTypeError(f'needs at least two positive sizes (input and '
+                                         f'output), e.g. 3,2,1; got {text!r}')
+    if max(parts) > MAX_UNITS:
+        raise argparse.ArgumentTypeError(f'a layer of more than {MAX_UNITS:,} units cannot '
+                                         f'fit in memory; got {text!r}')
+    return tuple(parts)
+
+
+def name_list(choose):
+    """A comma-separated list of names, each checked by *choose* (which may rename it)."""
+    def parse(text):
+        names = [choose(name.strip()) for name in text.split(',') if name.strip()]
+        if not names:
+            raise argparse.ArgumentTypeError('needs at least one name')
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise argparse.ArgumentTypeError(f'names {", ".join(repeated)} more than once')
+        return names
+    return parse
+
+
+def activation(text):
+    if text not in steps.ACTIVATIONS:
+        raise argparse.ArgumentTypeError(f'unknown activation {text!r}; choose one of: '
+                                         f'{", ".join(steps.ACTIVATIONS)}')
+    return text
+
+
+def optimizer_name(text):
+    try:
+        return optimizers.resolve(text)
+    except UsageError as error:  # it lists the choices
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+# name -> (group, option strings, argparse keywords).
+VOCABULARY = {
+    'data_dir': ('data', ('--data-dir',), dict(
+        help='folder holding mnist/ and dlfs/ (default: $NETLIB_DATA_DIR, else the '
+             'per-user cache, downloading when online)')),
+    'train_size': ('data', ('--train-size',), dict(
+        type=positive_int, help='use only the first N training examples')),
+    'test_size': ('data', ('--test-size',), dict(
+        type=positive_int, help='use only the first N test examples')),
+    'unit': ('model', ('--unit', '-u'), dict(
+        type=bounded_int(MAX_UNITS), help='units in each hidden layer')),
+    'units': ('model', ('--units',), dict(
+        type=unit_list, help='every layer size from input to output, e.g. 3,2,1')),
+    'hidden_layers': ('model', ('--hidden-layers',), dict(
+        type=positive_int, help='hidden layers (the output layer comes on top)')),
+    'activation': ('model', ('--activation',), dict(
+        type=activation, help=f'activation between layers: {", ".join(steps.ACTIVATIONS)}')),
+    'epoch': ('training', ('--epoch', '-e'), dict(
+        type=positive_int, help='number of sweeps over the training data')),
+    'iteration': ('training', ('--iteration',), dict(
+        type=positive_int, help='number of updates')),
+    'batchsize': ('training', ('--batchsize', '-b'), dict(
+        type=bounded_int(MAX_BATCHSIZE), help='number of examples in each mini-batch')),
+    'frequency': ('training', ('--frequency', '-f'), dict(
+        type=positive_int, help='take a snapshot every this many epochs (iterations where '
+                                'the script counts --iteration)')),
+    'resume': ('training', ('--resume', '-r'), dict(
+        nargs='?', const='auto', metavar='SNAPSHOT',
+        help='continue from SNAPSHOT, or without a value from the latest snapshot in --out')),
+    'optimizer': ('optimizer', ('--optimizer',), dict(
+        type=optimizer_name, help='any optimizer in chainer.optimizers, by class name or '
+                                  'alias (case-insensitive); see --list-optimizers')),
+    'lr': ('optimizer', ('--lr',), dict(
+        type=positive_float, help="learning rate, passed as the optimizer's lr or alpha "
+                                  "(default: the optimizer's own)")),
+    'optimizer_arg': ('optimizer', ('--optimizer-arg',), dict(
+        action='append', metavar='KEY=VALUE',
+        help='another constructor argument, e.g. momentum=0.8 (repeatable)')),
+    'weight_decay': ('optimizer', ('--weight-decay',), dict(
+        type=nonnegative_float, help='L2 weight decay rate (optimizer hook WeightDecay)')),
+    'grad_clip': ('optimizer', ('--grad-clip',), dict(
+        type=positive_float, help='clip the gradient L2 norm (optimizer hook '
+                                  'GradientClipping)')),
+    'device': ('run', ('--device', '-d'), dict(
+        help='-1 or @numpy for the CPU; 0 or @cupy:0 for the first GPU')),
+    'seed': ('run', ('--seed',), dict(
+        type=seed_value, help='seed of every random stream (same seed, same numbers on CPU)')),
+    'out': ('run', ('--out', '-o'), dict(
+        type=folder, help='run folder; an earlier, non-empty one is never overwritten (a '
+                          'numbered sibling is made instead)')),
+    'progress': ('run', ('--progress',), dict(
+        action=argparse.BooleanOptionalAction,
+        help='a progress bar (default: when stderr is a terminal; plain lines otherwise)')),
+    'communicator': ('run', ('--communicator',), dict(
+        choices=parallel.COMMUNICATORS,
+        help='train data-parallel with this ChainerMN communicator under mpiexec -n K '
+             '(netlib run --np K NAME): --batchsize per worker; naive on the CPU')),
+    'kernels': ('run', ('--kernels',), dict(
+        choices=('fast', 'chainer'),
+        help="netlib's compiled CPU kernels or Chainer's own functions (default: fast on "
+             'the CPU, chainer on a GPU)')),
+}
+
+# A tuple default for one of these makes its flag a comma-separated list.
+COMPARABLE = ('activation', 'optimizer')
+
+# Shared flags every script has, with their defaults.
+ALWAYS = dict(device='-1', seed=0, progress=None, kernels=None)
+TRAINING = dict(frequency=1, resume=None)
+OPTIMIZER = dict(lr=None, optimizer_arg=[], weight_decay=0.0, grad_clip=None)
+
+
+def with_implied(defaults):
+    """*defaults* plus the shared flags they imply (resume with a training length...)."""
+    implied = dict(ALWAYS)
+    if 'epoch' in defaults or 'iteration' in defaults:
+        implied.update(TRAINING)
+    if 'optimizer' in defaults:
+        implied.update(OPTIMIZER)
+    return {**implied, **defaults}
+
+
+def make_parser(description, defaults, add_flags=None, epilog=None):
+    """The parser of a script: its shared flags from *defaults*, then its own."""
+    parser = cli.ArgumentParser(description=description.split('\n\n')[0], epilog=epilog)
+    defaults = with_implied(defaults)
+    groups = {title: parser.add_argument_group(title) for title in GROUPS}
+    for name, (group, options, keywords) in VOCABULARY.items():
+        if name not in defaults:
+            continue
+        keywords = dict(keywords, default=defaults[name])
+        if name in COMPARABLE and isinstance(defaults[name], tuple):  # compares several
+            keywords.update(type=name_list(keywords['type']), default=','.join(defaults[name]),
+                            help=keywords['help'] + ' (comma-separated: compares each)')
+        action = groups[group].add_argument(*options, **keywords)
+        action.shared = True  # tests tell the vocabulary's flags from a script's own
+    if 'optimizer' in defaults:
+        groups['optimizer'].add_argument('--list-optimizers', action=optimizers.ListOptimizers,
+                                         help='print every optimizer with its defaults and exit')
+    if add_flags:
+        add_flags(parser.add_argument_group(f'{parser.prog} only'))
+    return parser
+
+
+def parse(argv, description, defaults, add_flags=None, epilog=None):
+    """Parse *argv*; check the optimizer flags together (errors exit 2)."""
+    parser = make_parser(description, defaults, add_flags, epilog)
+    args = parser.parse_args(argv)
+    if getattr(args, 'optimizer', None) and not isinstance(args.optimizer, list):
+        try:
+            optimizers.create(args.optimizer, args.lr, args.optimizer_arg)
+        except UsageError as error:
+            parser.error(str(error))
+    return args
