@@ -128,10 +128,10 @@ def netlib_mlp_epoch(data_dir):
     return metrics['seconds_per_epoch']
 
 
+@kernels.using('fast')  # as a CPU run does by default
 def netlib_cnn_iterations(data_dir, iterations):
     """*iterations* Keras-CNN updates as ``experiments/mnist_cnn.py`` makes them."""
     memory.reuse_freed_memory()  # as every netlib program does at start
-    kernels.use('fast')  # as a CPU run does by default
     set_seed(0)
     train, _ = get_mnist(data_dir, shape='image')
     model = Classifier(KerasMnistCNN())
@@ -144,10 +144,10 @@ def netlib_cnn_iterations(data_dir, iterations):
     return _seconds(lambda: [updater.update() for _ in range(iterations)])
 
 
+@kernels.using('fast')
 def netlib_inference(data_dir):
     """The 0.9352 network over the 10,000 test images in products of 1,000 (``predict``'s
     default), as mnist_inference's own predictions use the graph-free kernels."""
-    kernels.use('fast')
     x, _ = load_mnist(data_dir, split='test')
     model = mnist_inference.load_model(data_dir, chainer.get_device('@numpy'))
     evaluation.predict(model, x)  # warm-up

@@ -37,16 +37,15 @@ ALIASES = {
 def registry():
     """Class name -> optimizer class, for every optimizer Chainer ships.
 
-    Under ``--kernels fast`` a name with a compiled drop-in subclass (same
-    results, :data:`netlib.kernels.FAST_OPTIMIZERS`) maps to it.
+    The kernels switch says which class a name gives: under ``--kernels fast``
+    a compiled drop-in subclass where there is one (same results,
+    :func:`netlib.kernels.optimizer_class`).
     """
     classes = {}
     for name in dir(chainer.optimizers):
         value = getattr(chainer.optimizers, name)
         if inspect.isclass(value) and issubclass(value, chainer.Optimizer):
-            classes[name] = value
-    if kernels.chosen() == 'fast':
-        classes.update(kernels.FAST_OPTIMIZERS)
+            classes[name] = kernels.optimizer_class(name, value)
     return dict(sorted(classes.items()))
 
 

@@ -23,8 +23,8 @@ def run_module(module, *args, cwd=None):
 def chainers_own_kernels():
     """A test that runs an experiment in-process swaps in --kernels fast; put Chainer's back."""
     from netlib import kernels
-    yield
-    kernels.use('chainer')
+    with kernels.using('chainer'):
+        yield
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from chainer import gradient_check
 
-from netlib.kernels import fast
+from netlib.kernels import max_pooling_2d
 from netlib.links.convnets import ByteCNN, KerasMnistCNN
 from netlib.errors import UsageError
 
@@ -95,7 +95,7 @@ def test_keras_cnn_convolution_gradients():
 
 
 def test_max_pooling_2d_gradient():
-    check(lambda x: fast.max_pooling_2d(x, 2), distinct(2, 3, 4, 4))  # KerasMnistCNN's
+    check(lambda x: max_pooling_2d.max_pooling_2d(x, 2), distinct(2, 3, 4, 4))  # KerasMnistCNN's
 
 
 def test_keras_cnn_linear_gradients():

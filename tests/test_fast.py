@@ -1,4 +1,4 @@
-"""netlib.kernels.fast and netlib.iterators compute what Chainer computes, only faster."""
+"""netlib.kernels' fast kernels and netlib.iterators compute what Chainer computes, only faster."""
 
 import chainer
 import chainer.links as L
@@ -8,8 +8,8 @@ from chainer import gradient_check
 from chainer.datasets import TupleDataset
 from hypothesis import given, settings, strategies as st
 
-from netlib.kernels import fast
-from netlib.kernels import CHAINER
+from netlib.kernels import (CHAINER, convolution_2d, dropout, embed_id, max_pooling_2d, optimizers,
+                            relu)
 from netlib.iterators import ArrayIterator
 
 
@@ -25,7 +25,7 @@ def test_convolution_equals_chainers():
     rng = np.random.RandomState(0)
     x, W, b = (rng.randn(*shape).astype('f') for shape in ((11, 3, 9, 8), (5, 3, 3, 2), (5,)))
     gy = rng.randn(11, 5, 7, 7).astype('f')  # 11 images: blocks of 4, 4 and 3
-    ours = _conv_and_grads(fast.convolution_2d, x, W, b, gy)
+    ours = _conv_and_grads(convolution_2d.convolution_2d, x, W, b, gy)
     chainers = _conv_and_grads(CHAINER['convolution_2d'], x, W, b, gy)
     for mine, reference in zip(ours, chainers):
         np.testing.assert_allclose(mine, reference, rtol=1e-5, atol=1e-5)
@@ -34,7 +34,7 @@ def test_convolution_equals_chainers():
 def test_convolution_gradients_are_numerical_ones():
     rng = np.random.RandomState(1)
     x, W, b = (rng.randn(*shape) for shape in ((2, 2, 5, 5), (3, 2, 3, 3), (3,)))
-    gradient_check.check_backward(fast.convolution_2d, (x, W, b), rng.randn(2, 3, 3, 3),
+    gradient_check.check_backward(convolution_2d.convolution_2d, (x, W, b), rng.randn(2, 3, 3, 3),
                                   dtype=np.float64, atol=1e-6, rtol=1e-5)
 
 
@@ -42,12 +42,12 @@ def test_convolution_falls_back_to_chainer_for_stride_and_padding():
     link = L.Convolution2D(2, 3, 3, stride=2, pad=1)
     x = np.random.RandomState(2).randn(1, 2, 6, 6).astype('f')
     expected = CHAINER['convolution_2d'](x, link.W, link.b, stride=2, pad=1).array
-    ours = fast.convolution_2d(x, link.W, link.b, stride=2, pad=1).array
+    ours = convolution_2d.convolution_2d(x, link.W, link.b, stride=2, pad=1).array
     np.testing.assert_array_equal(ours, expected)
 
 
 def max_pooling_2x2(x):
-    return fast.max_pooling_2d(x, 2)
+    return max_pooling_2d.max_pooling_2d(x, 2)
 
 
 def _value_and_grad(function, x, gy):
@@ -75,11 +75,11 @@ def test_max_pooling_gradient_is_numerical():
 
 
 @pytest.mark.parametrize('chainers, ours, options', [
-    (chainer.optimizers.Adam, fast.Adam, {}),
-    (chainer.optimizers.Adam, fast.Adam, {'amsgrad': True}),
-    (chainer.optimizers.Adam, fast.Adam, {'weight_decay_rate': 0.01}),
-    (chainer.optimizers.AdaDelta, fast.AdaDelta, {}),
-    (chainer.optimizers.AdaDelta, fast.AdaDelta, {'rho': 0.9, 'eps': 1e-4}),
+    (chainer.optimizers.Adam, optimizers.Adam, {}),
+    (chainer.optimizers.Adam, optimizers.Adam, {'amsgrad': True}),
+    (chainer.optimizers.Adam, optimizers.Adam, {'weight_decay_rate': 0.01}),
+    (chainer.optimizers.AdaDelta, optimizers.AdaDelta, {}),
+    (chainer.optimizers.AdaDelta, optimizers.AdaDelta, {'rho': 0.9, 'eps': 1e-4}),
 ])
 def test_fused_update_is_bit_identical_to_chainers(chainers, ours, options):
     finals = []
@@ -136,7 +136,7 @@ def test_other_datasets_get_chainers_serial_iterator():
 
 def _dropout_and_grad(x, ratio, seed=0):
     np.random.seed(seed)
-    return _value_and_grad(lambda v: fast.dropout(v, ratio), x, np.full_like(x, 2.0))
+    return _value_and_grad(lambda v: dropout.dropout(v, ratio), x, np.full_like(x, 2.0))
 
 
 @pytest.mark.parametrize('ratio', [0.25, 0.5])
@@ -161,7 +161,7 @@ def test_dropout_draws_from_the_seeded_global_generator():
 def test_dropout_is_chainers_at_test_time_and_for_other_ratios():
     x = np.random.RandomState(7).randn(4, 9).astype('f')
     with chainer.using_config('train', False):
-        np.testing.assert_array_equal(fast.dropout(x, 0.5).array, x)
+        np.testing.assert_array_equal(dropout.dropout(x, 0.5).array, x)
     np.random.seed(3)
     expected = CHAINER['dropout'](x, 0.3).array  # 0.3 is no multiple of 1/256: Chainer's own draws
     np.testing.assert_array_equal(_dropout_and_grad(x, 0.3, seed=3)[0], expected)
@@ -171,14 +171,14 @@ def test_relu_equals_chainers_bit_for_bit():
     x = np.random.RandomState(8).randn(5, 3, 4, 4).astype('f')
     x[0, 0, 0, :2] = 0  # the kink: no gradient at 0, as in Chainer
     gy = np.random.RandomState(9).randn(*x.shape).astype('f')
-    for mine, reference in zip(_value_and_grad(fast.relu, x, gy), _value_and_grad(CHAINER['relu'], x, gy)):
+    for mine, reference in zip(_value_and_grad(relu.relu, x, gy), _value_and_grad(CHAINER['relu'], x, gy)):
         np.testing.assert_array_equal(mine, reference)
 
 
 def test_relu_gradient_is_numerical():
     signs = np.sign(np.arange(-6, 6) + 0.5).reshape(3, 4)  # half negative, none at the kink
     x = np.random.RandomState(10).uniform(0.1, 1, (3, 4)) * signs
-    gradient_check.check_backward(fast.relu, x, np.ones((3, 4)), dtype=np.float64)
+    gradient_check.check_backward(relu.relu, x, np.ones((3, 4)), dtype=np.float64)
 
 
 # The compiled loops index memory unchecked: every shape they accept must give
@@ -194,7 +194,7 @@ def test_convolution_equals_chainers_for_any_shape(n, c, oc, kh, kw, extra_h, ex
     x = rng.randn(n, c, kh + extra_h, kw + extra_w).astype('f')
     W, b = rng.randn(oc, c, kh, kw).astype('f'), rng.randn(oc).astype('f')
     gy = rng.randn(n, oc, extra_h + 1, extra_w + 1).astype('f')
-    ours = _conv_and_grads(fast.convolution_2d, x, W, b, gy)
+    ours = _conv_and_grads(convolution_2d.convolution_2d, x, W, b, gy)
     for mine, reference in zip(ours, _conv_and_grads(CHAINER['convolution_2d'], x, W, b, gy)):
         np.testing.assert_allclose(mine, reference, rtol=1e-4, atol=1e-4)
 
@@ -224,7 +224,7 @@ def test_embed_id_gradient_equals_chainers_bit_for_bit():
     rng = np.random.RandomState(3)
     x = rng.randint(0, 12, (128, 7)).astype(np.int32)
     W, gy = rng.randn(12, 32).astype('f'), rng.randn(128, 7, 32).astype('f')
-    for mine, reference in zip(_embed_and_grad(fast.embed_id, x, W, gy),
+    for mine, reference in zip(_embed_and_grad(embed_id.embed_id, x, W, gy),
                                _embed_and_grad(CHAINER['embed_id'], x, W, gy)):
         np.testing.assert_array_equal(mine, reference)
 
@@ -232,9 +232,9 @@ def test_embed_id_gradient_equals_chainers_bit_for_bit():
 def test_embed_id_gradient_is_numerical_and_ignore_label_goes_to_chainer():
     rng = np.random.RandomState(4)
     x = rng.randint(0, 5, (4, 3)).astype(np.int32)
-    gradient_check.check_backward(lambda W: fast.embed_id(x, W), rng.randn(5, 2),
+    gradient_check.check_backward(lambda W: embed_id.embed_id(x, W), rng.randn(5, 2),
                                   rng.randn(4, 3, 2), dtype=np.float64)
     x[0, 0] = -1
-    y = fast.embed_id(x, chainer.Variable(rng.randn(5, 2).astype('f')), ignore_label=-1)
+    y = embed_id.embed_id(x, chainer.Variable(rng.randn(5, 2).astype('f')), ignore_label=-1)
     assert type(y.creator).__module__ == 'chainer.functions.connection.embed_id'
     np.testing.assert_array_equal(y.array[0, 0], 0)

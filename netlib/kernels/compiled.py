@@ -1,16 +1,15 @@
 """Compiled CPU loops (Numba) for the element-wise passes that NumPy makes in many steps.
 
 Each loop does in one pass over memory what NumPy does in several, each pass
-with a temporary array.  They run on one core: Numba's parallel loops slowed
-the matrix products next to them tenfold (OpenMP's and OpenBLAS's waiting
-threads spin against each other on 2 cores), and one core already runs these
-passes at memory speed.  ``cache=True`` keeps the machine code in
-``__pycache__``, so only the first run on a machine compiles (about 1 s).
+with a temporary array.  They run on one core, which already runs these passes
+at memory speed.  ``cache=True`` keeps the machine code in
+``__pycache__``, so only the first run on a machine compiles.
 
 The arithmetic is Chainer's, operation for operation and in float32 (scalars
 are cast to float32 before the loop, as NumPy casts a Python float against a
 float32 array), so the results equal Chainer's bit for bit;
-``tests/test_fast.py`` checks that.  Measured figures are in :mod:`netlib.kernels.fast`.
+``tests/test_fast.py`` checks that.  Each kernel that calls them (:mod:`netlib.kernels`'s
+table) says, next to its code, what it saves.
 """
 
 import functools
@@ -36,6 +35,8 @@ def _imported_on_first_use(name):
 numba = sys.modules.get('numba') or _imported_on_first_use('numba')
 
 
+# Not parallel: Numba's parallel loops slowed the matrix products next to them tenfold
+# (OpenMP's and OpenBLAS's waiting threads spin against each other on 2 cores).
 def compiled(function):
     """``numba.njit(cache=True, error_model='numpy')``, applied at the first call."""
     jitted = None
@@ -54,9 +55,10 @@ def max_pool_2x2(x, y, corner):
     """y = the maximum of every 2x2 window of x (planes, 2h, 2w); corner = 0-3, which one held it.
 
     Corners count in row-major order (0 1 / 2 3); the first of equal values
-    wins, as in Chainer's argmax.  (Indexing the arrays directly: taking row
-    views inside the loop made the backward loop 4x slower.)
+    wins, as in Chainer's argmax.
     """
+    # The arrays are indexed directly: row views taken inside the loop made the
+    # backward loop 4x slower.
     planes, h, w = y.shape
     for p in range(planes):
         for i in range(h):
@@ -92,10 +94,10 @@ def im2col(x, kh, kw, col, back=False):
 
     x is (n, c, h, w) and col (c*kh*kw, n, oh*ow), both C-contiguous: the
     rows of one matrix product over all n images.  With *back* (col2im), the
-    other way: x[b, k, y + i, z + j] += col[...].  Flat, unsigned indices let
-    LLVM vectorise the copies (with signed ones Numba checks every index for
-    wrap-around, 5x slower).
+    other way: x[b, k, y + i, z + j] += col[...].
     """
+    # Flat, unsigned indices let LLVM vectorise the copies: with signed ones Numba
+    # checks every index for wrap-around, 5x slower.
     n, c, h, w = x.shape
     oh, ow = h - kh + 1, w - kw + 1
     x, col = x.reshape(-1), col.reshape(-1)

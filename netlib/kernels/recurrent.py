@@ -9,27 +9,18 @@ layout, and in backward the parameter gradients summed in the order Chainer's
 backprop sums them (the last step's first, one after another, as ``F.add`` of
 the gradient list does).  So the numbers are Chainer's bit for bit
 (``tests/test_recurrent_kernel.py``), and the graph of a 35-step window has one
-node where Chainer's has about 200.  Measured on the 2-core machine under a load
-of about 3 from other work: char_lm's update of both nets 73-78 -> 43-47 ms
-(the two paths alternating); rnn_vs_lstm's whole run 177 s (results/, load 4-7)
--> 38 s; seq2seq_addition's epoch 5.3 s (results/, quiet) -> 4.0 s.
-
-What stays as Chainer does it, measured: the products stay one per step.  One
-product over all steps (2240 x 128 by 128 x 512) takes 2.8 ms of CPU where 35
-take 3.3, but this OpenBLAS (0.3.23, Haswell kernels) rounds a row of it
-differently in a fifth of the elements (so does every other row count tried), and
-a parameter's gradient summed over steps in one product would change the order
-of Chainer's sums.  The forward pass's element-wise work stays NumPy's: Numba's
-tanh differs from NumPy's SIMD tanh in 37% of float32 values, and all of it
-takes 0.04 ms a step (1.5 ms of an update's 45).  The LSTM's backward step has
-no tanh and is one compiled pass (:func:`netlib.kernels.compiled.lstm_step_grad`).
+node where Chainer's has about 200.  The LSTM's backward step has no tanh and is
+one compiled pass (:func:`netlib.kernels.compiled.lstm_step_grad`).
 
 Inputs are the window ``xs`` (steps, batch, in), the state and the links'
 parameters; outputs the hidden states ``hs`` (steps, batch, units) and the state
 after the last step, which the cell keeps as the per-step path would.
+:func:`read_window` takes the cell itself; ``netlib.kernels.read_window`` calls it
+under ``'fast'``.
 """
 
 import chainer
+import chainer.links as L
 import numpy as np
 from chainer import function_node
 
@@ -49,6 +40,21 @@ def covers(xs, state, upward, lateral):
             and all(a.dtype == xs.dtype for a in arrays)
             and xs.ndim == 3 and len(xs) > 0
             and all(s.shape[0] == xs.shape[1] for s in state if s is not None))
+
+
+def read_window(cell, xs):
+    """*cell* (``L.LSTM`` or the tanh RNN) over *xs* as one node: its hidden states, the
+    cell's state set to the state after the last step; None where :func:`covers` does not
+    hold (the caller steps the cell)."""
+    is_lstm = isinstance(cell, L.LSTM)
+    state = (cell.c, cell.h) if is_lstm else (cell.h,)
+    if not covers(xs, state, cell.upward, cell.lateral):
+        return None
+    if is_lstm:
+        hs, cell.c, cell.h = lstm_window(xs, *state, cell.upward, cell.lateral)
+    else:
+        hs, cell.h = tanh_window(xs, *state, cell.upward, cell.lateral)
+    return hs
 
 
 def lstm_window(xs, c, h, upward, lateral):
@@ -79,6 +85,13 @@ def _gates(x):
     return [r[:, :, i] for i in range(4)]
 
 
+# The products stay one per step, as Chainer's: one product over all steps (2240 x 128
+# by 128 x 512) takes 2.8 ms of CPU where 35 take 3.3, but this OpenBLAS (0.3.23,
+# Haswell kernels) rounds a row of it differently in a fifth of the elements, and a
+# parameter's gradient summed over steps in one product would change the order of
+# Chainer's sums.  The element-wise forward stays NumPy's: Numba's tanh differs from
+# NumPy's SIMD tanh in 37% of float32 values, and all of it takes 0.04 ms a step
+# (1.5 ms of an update's 45).
 def _linear(x, W, b=None):
     """``LinearFunction.forward``: x W^T into a fresh array, then the bias added in place."""
     if not (x.flags.c_contiguous or x.flags.f_contiguous) and 1 in x.shape:
@@ -136,8 +149,9 @@ class LSTMWindow(_Window):
 
     def step_backward(self, t, gh, gc):
         """``LSTMGrad.forward`` on the CPU, compiled (:func:`netlib.kernels.compiled.lstm_step_grad`,
-        bit for bit NumPy's: 0.034 -> 0.004 ms a step of 64 x 128).  The activations
-        are the forward pass's, the values it recomputes; an absent gradient is 0."""
+        bit for bit NumPy's).  The activations are the forward pass's, the values it
+        recomputes; an absent gradient is 0."""
+        # Compiled: 0.034 -> 0.004 ms a step of 64 x 128.
         a, i, f, o, co = self.saved[t]
         zeros = None if gh is not None and gc is not None else np.zeros_like(co)
         gz = np.empty((len(co), 4 * co.shape[1]), dtype=co.dtype)
@@ -206,10 +220,10 @@ class _WindowGrad(function_node.FunctionNode):
 class _BackpropSum:
     """A parameter's gradient summed as Chainer's backprop sums its list (``F.add`` of
     it): the terms in the order the steps' nodes were visited (the last step's
-    first), each added to the total of those before.  Summed as they come rather
-    than listed (35 arrays of 512 x 128 out of cache): the LSTM window's backward
-    (35 x 64 x 128) 21.0 -> 13.6 ms of CPU, the same bits.  Each term is a fresh
-    array, so the first can take the sum in place."""
+    first), each added to the total of those before.  Each term is a fresh array, so
+    the first can take the sum in place."""
+    # Summed as they come rather than listed (35 arrays of 512 x 128 out of cache): the
+    # LSTM window's backward (35 x 64 x 128) 21.0 -> 13.6 ms of CPU, the same bits.
 
     def __init__(self):
         self.total = None

@@ -12,8 +12,7 @@ import chainer.functions as F
 import chainer.links as L
 from chainer import training
 
-from netlib import kernels
-from netlib.kernels import recurrent
+from netlib.kernels import read_window  # the --kernels switch: one node or the cell's steps
 
 CELLS = ('rnn', 'lstm')
 
@@ -42,23 +41,6 @@ class TanhRNN(chainer.Chain):
 def make_cell(kind, n_in, n_units):
     """``'rnn'``: :class:`TanhRNN`; ``'lstm'``: Chainer's ``L.LSTM``, same sizes."""
     return {'rnn': TanhRNN, 'lstm': L.LSTM}[kind](n_in, n_units)
-
-
-def read_window(cell, xs):
-    """The cell over a window *xs* (steps, batch, in): its hidden states (steps, batch, units).
-
-    Under ``--kernels fast`` on the CPU the window is one function node
-    (:mod:`netlib.kernels.recurrent`: Chainer's numbers bit for bit, the cell's state
-    after it the same); otherwise the cell steps, a handful of Chainer nodes a step.
-    """
-    state = (cell.c, cell.h) if isinstance(cell, L.LSTM) else (cell.h,)
-    if kernels.chosen() == 'fast' and recurrent.covers(xs, state, cell.upward, cell.lateral):
-        if isinstance(cell, L.LSTM):
-            hs, cell.c, cell.h = recurrent.lstm_window(xs, *state, cell.upward, cell.lateral)
-        else:
-            hs, cell.h = recurrent.tanh_window(xs, *state, cell.upward, cell.lateral)
-        return hs
-    return F.stack([cell(x) for x in F.separate(xs, axis=0)])
 
 
 def start_state(cell, batchsize):
@@ -136,9 +118,7 @@ class CharLM(chainer.Chain):
         """The same for a window ``(steps, batch)``: scores ``(steps * batch, vocab)``.
 
         The embedding and the output layer take the whole window in one call
-        each, and so does the cell under ``--kernels fast`` (:func:`read_window`):
-        char_lm's updates (LSTM and RNN) took 73-78 ms each with the cell stepping
-        in Chainer's nodes, 43-47 in one node (the 2-core machine under a load of 3).
+        each, and so does the cell under ``--kernels fast`` (:func:`read_window`).
         """
         hs = read_window(self.cell, self.embed(xs))
         return self.out(hs.reshape(-1, hs.shape[-1]))
