@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 from chainer.datasets import TupleDataset
 
-from netlib.evaluation import WholeSetEvaluator, evaluate
+from netlib.evaluation import evaluate
 from netlib.iterators import batch_iterator, converter_for
 from netlib.links.mlp import MLP, Classifier
+from netlib.training.extensions import WholeSetEvaluator
 from netlib.training.seed import set_seed
 
 

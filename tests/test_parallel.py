@@ -29,8 +29,8 @@ WORKER = ('import sys; sys.path.insert(0, "tests"); from netlib import cli; '
 def train_and_save(folder, argv):
     """mnist_mlp with *argv*; this rank's parameters after training in folder/rankN.npz."""
     from experiments import mnist_mlp
-    from netlib.training import loop
-    original = loop.fit
+    from netlib.training import trainer
+    original = trainer.fit
 
     def fit(run, model, *args, **kwargs):
         log = original(run, model, *args, **kwargs)
@@ -39,11 +39,11 @@ def train_and_save(folder, argv):
                  **{name: param.array for name, param in model.namedparams()})
         return log
 
-    loop.fit = fit
+    trainer.fit = fit
     try:
         return mnist_mlp.main(argv)
     finally:
-        loop.fit = original
+        trainer.fit = original
 
 
 @pytest.fixture(scope='module', params=['sgd', 'adam'])

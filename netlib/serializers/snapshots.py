@@ -6,13 +6,12 @@ the log, the clock) *and* NumPy's global random state, which
 without it a resumed run draws different batches.
 """
 
-import contextlib
 import re
 import shutil
 from pathlib import Path
 
 import numpy as np
-from chainer import serializers, training
+from chainer import serializers
 
 from netlib.errors import DataError, UsageError
 
@@ -32,26 +31,10 @@ def serialize_random_state(serializer, state=None):
     return kind, keys, position, has_gauss, cached
 
 
-class RandomStateSnapshot(training.Extension):
-    """Puts NumPy's global random state into every trainer snapshot."""
-
-    trigger = 1, 'epoch'
-    name = 'random_state'
-
-    def __call__(self, trainer):
-        pass  # all the work is in serialize()
-
-    def serialize(self, serializer):
-        np.random.set_state(serialize_random_state(serializer))
-
-
 def save_uncompressed(path, target):
-    """``serializers.save_npz`` without zip compression.
-
-    Weights compress poorly: mnist_mlp's snapshot is 19.7 MB compressed and
-    22.0 MB not, and compressing it took 0.55 s of a 7 s run (writing it
-    plain, 0.01 s).
-    """
+    """``serializers.save_npz`` without zip compression: weights compress poorly."""
+    # mnist_mlp's snapshot: 19.7 MB compressed, 22.0 MB not; compressing took 0.55 s of a
+    # 7 s run, writing it plain 0.01 s.
     serializers.save_npz(path, target, compression=False)
 
 
@@ -95,45 +78,3 @@ def remove_partial_writes(out):
             shutil.rmtree(path, ignore_errors=True)
         else:
             path.unlink(missing_ok=True)
-
-
-class RandomStreams(training.Extension):
-    """One NumPy random stream per compared net, saved in every snapshot.
-
-    Nets compared side by side in one loop each draw from their own stream,
-    exactly the draws they would make trained one after the other from the
-    same seed (batches, dropout masks), so the loop can interleave them::
-
-        set_seed(seed); nets['a'] = make_a(); streams.add('a')   # after a's init
-        ...
-        with streams.use('a'):   # a's batch and dropout draws
-            ...
-    """
-
-    trigger = 1, 'epoch'
-    name = 'random_streams'
-
-    def __init__(self):
-        self.states = {}
-
-    def add(self, name):
-        """Start stream *name* from NumPy's global state now."""
-        self.states[name] = np.random.get_state()
-
-    @contextlib.contextmanager
-    def use(self, name):
-        """Draw from stream *name* inside the block; the global state is put back after."""
-        outside = np.random.get_state()
-        np.random.set_state(self.states[name])
-        try:
-            yield
-        finally:
-            self.states[name] = np.random.get_state()
-            np.random.set_state(outside)
-
-    def __call__(self, trainer):
-        pass  # all the work is in serialize()
-
-    def serialize(self, serializer):
-        for name, state in self.states.items():
-            self.states[name] = serialize_random_state(serializer[name], state)

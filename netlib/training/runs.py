@@ -18,10 +18,11 @@ from pathlib import Path
 from netlib import kernels
 from netlib.scale import parallel
 from netlib.serializers import snapshots
-from netlib.training import environment, loop
+from netlib.training import environment, trainer
 from netlib.device import get_device
 from netlib.errors import UsageError
 from netlib.files import write_json
+from netlib.training.manager import Manager
 from netlib.training.seed import set_seed
 
 # Every run's args record the folder used; a claim is this file made exclusively.
@@ -78,12 +79,12 @@ class Run:
                              f'{examples} training examples{held}')
 
     def manager(self, optimizers, length, **options):
-        """A :class:`netlib.training.loop.Manager` for a hand-written loop in this run."""
-        return loop.Manager(self, optimizers, length, **options)
+        """A :class:`netlib.training.manager.Manager` for a hand-written loop in this run."""
+        return Manager(self, optimizers, length, **options)
 
     def fit(self, model, optimizer, train, test, plot, extra_extensions=()):
-        """Train with Chainer's Trainer (see :func:`netlib.training.loop.fit`); the log."""
-        return loop.fit(self, model, optimizer, train, test, plot, extra_extensions)
+        """Train with Chainer's Trainer (see :func:`netlib.training.trainer.fit`); the log."""
+        return trainer.fit(self, model, optimizer, train, test, plot, extra_extensions)
 
     def keep_log(self, records):
         """``log``: LogReport records (also a run cut short by divergence keeps its own)."""
