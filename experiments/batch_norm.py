@@ -17,11 +17,12 @@ from chainer import initializers
 
 from netlib import cli, MLP, plots
 from netlib.cli import flags
-from netlib.evaluation import probes
-from netlib.training import steps
 from netlib.datasets.mnist import load_mnist
 from netlib.evaluation import evaluate
+from netlib.iterators import random_batch
+from netlib.links.mlp import mnist_mlp_sizes
 from netlib.links.regularized import BatchNormMLP
+from netlib.training import comparison, steps
 from netlib.training.runs import Run
 
 DEFAULTS = dict(
@@ -66,8 +67,8 @@ def main(argv=None):
     nets = {'plain': MLP, 'batchnorm': normed}
     specs = {f'{kind}-{index}': (net, scale)
              for index, scale in enumerate(scales) for kind, net in nets.items()}
-    models, trainers, streams = probes.compared_nets(
-        specs, lambda name: specs[name][0](probes.mnist_mlp_sizes(args), 'relu',
+    models, trainers, streams = comparison.compared_nets(
+        specs, lambda name: specs[name][0](mnist_mlp_sizes(args), 'relu',
                                            initializers.Normal(specs[name][1])), args, run.device)
     print(f'{args.hidden_layers + 1}-layer relu nets, {len(x)} MNIST images, {args.epoch} '
           f'epochs, {args.optimizer}: {len(scales)} scales x (plain, batchnorm) -> {run.out}')
@@ -85,7 +86,7 @@ def main(argv=None):
         for iteration in manager:
             for name, model in models.items():
                 with streams.use(name):
-                    indices = probes.random_batch(len(x), args.batchsize, model.xp)
+                    indices = random_batch(len(x), args.batchsize, model.xp)
                     steps.update(trainers[name], model(x[indices], t[indices]))
                 if iteration % iterations_per_epoch == 0:
                     chainer.report({'train_accuracy': evaluate(model, x, t)['accuracy']}, model)
@@ -94,13 +95,26 @@ def main(argv=None):
     log = manager.log
     curves = {name: [record[f'{name}/train_accuracy'] for record in log] for name in models}
     finals = {kind: [curves[f'{kind}-{i}'][-1] for i in range(len(scales))] for kind in nets}
+    print_finals(log, scales, finals)
+    plot_accuracy(run, args, log, scales, curves, finals)
+    metrics = summarise(scales, finals)
+    print_summary(metrics, scales)
+    return run.save_metrics(metrics)
+
+
+def print_finals(log, scales, finals):
+    """Each scale's final training accuracy, plain and batch norm; which nets diverged."""
     print('  weight std   train accuracy (plain / batchnorm)')
     for index, scale in enumerate(scales):
-        diverged = [kind for kind in nets if not np.isfinite(log[-1][f'{kind}-{index}/loss'])]
+        diverged = [kind for kind in finals if not np.isfinite(log[-1][f'{kind}-{index}/loss'])]
         print(f'  {scale:10.2e}   {finals["plain"][index]:.3f} / {finals["batchnorm"][index]:.3f}'
               + (f'   ({" and ".join(diverged)} diverged)' if diverged else ''))
+
+
+def plot_accuracy(run, args, log, scales, curves, finals):
+    """The accuracy per epoch, one panel per scale; the final accuracy against the scale."""
     epochs = [record['epoch'] for record in log]
-    panels = {f'W std {scale:.2g}': {kind: (epochs, curves[f'{kind}-{index}']) for kind in nets}
+    panels = {f'W std {scale:.2g}': {kind: (epochs, curves[f'{kind}-{index}']) for kind in finals}
               for index, scale in enumerate(scales)}
     plots.plot_panels(run.path('accuracy_grid.png'), panels, columns=4, ylim=(0, 1),
                       title='Training accuracy per epoch, with and without batch norm, '
@@ -114,16 +128,18 @@ def main(argv=None):
     axes.grid(True, alpha=0.3)
     axes.legend()
     plots.save_figure(figure, run.path('final_accuracy.png'))
-    metrics = summarise(scales, finals)
+
+
+def print_summary(metrics, scales):
+    """Where batch norm wins, each kind's spread over the scales, the plain net's worst."""
     print(f'batch norm is better at {metrics["scales_where_batchnorm_is_better"]} of '
           f'{len(scales)} scales; over the scales the final train accuracy spans')
-    for kind in nets:
+    for kind in ('plain', 'batchnorm'):
         low, high, mean = (metrics[f'{kind}_{name}_accuracy'] for name in ('min', 'max', 'mean'))
         print(f'  {kind:>9s}: {low:.3f} to {high:.3f}, mean {mean:.3f}')
     print(f'worst scale for the plain net: std {metrics["worst_scale"]:.2g}, where it reaches '
           f'{metrics["plain_accuracy_at_worst_scale"]:.3f} and batch norm '
           f'{metrics["batchnorm_accuracy_at_worst_scale"]:.3f}')
-    return run.save_metrics(metrics)
 
 
 def summarise(scales, finals):

@@ -12,13 +12,13 @@ import argparse
 import netlib.compat  # noqa: F401  (first: chainer 7.8.1 on NumPy 2)
 import chainer
 
-from experiments.mnist_mlp import final_metrics
 from netlib import cli, optimizers, plots
 from netlib.cli import flags
-from netlib.datasets import bytedata
-from netlib.datasets.bytedata import KINDS
-from netlib.links.convnets import ByteCNN
+from netlib.datasets import byte_files, bytedata
+from netlib.datasets.byte_files import KINDS
 from netlib.evaluation import confusion_matrix, predict, print_confusion
+from netlib.evaluation.log_metrics import final_metrics
+from netlib.links.convnets import ByteCNN
 from netlib.links.mlp import Classifier
 from netlib.training.runs import Run
 
@@ -68,7 +68,7 @@ def main(argv=None):
     train, test = bytedata.windows_by_source(
         [jpegs, exes], args.test_files, args.train_windows, args.test_windows, args.window,
         args.seed)
-    bytedata.save_encoded(run.out, jpegs)
+    byte_files.save_encoded(run.out, jpegs)
 
     # 1: settings
     model = Classifier(ByteCNN(

@@ -25,12 +25,13 @@ import numpy as np
 
 from netlib import cli, optimizers, plots
 from netlib.cli import flags
-from netlib.evaluation import language
-from netlib.training import steps
+from netlib.datasets import text_stream
 from netlib.datasets.text import char_vocabulary, load_text, split
+from netlib.evaluation import language
+from netlib.links.recurrent import CELLS, CharLM, RecurrentState
+from netlib.training import steps
 from netlib.training.runs import Run
 from netlib.training.seed import set_seed
-from netlib.links.recurrent import CELLS, CharLM, RecurrentState
 
 DEFAULTS = dict(
     iteration=1500,       # updates of each net, each on --bproplen characters of every stream
@@ -77,7 +78,7 @@ def main(argv=None):
     print(f'{where}: {len(text):,} characters, {len(chars)} distinct; {len(train):,} to '
           f'train on, {len(test):,} held out')
     train_ids = run.device.send(train)
-    starts = run.device.xp.asarray(language.stream_starts(len(train), args.batchsize))
+    starts = run.device.xp.asarray(text_stream.stream_starts(len(train), args.batchsize))
 
     # 1: settings: each net from the same seed, the same optimizer
     models, trainers = {}, {}
@@ -101,7 +102,7 @@ def main(argv=None):
                           extra_extensions=[RecurrentState({kind: model.cell for kind, model
                                                             in models.items()})])
     for iteration in manager:
-        xs, ts = language.stream_window(train_ids, starts, (iteration - 1) * args.bproplen,
+        xs, ts = text_stream.stream_window(train_ids, starts, (iteration - 1) * args.bproplen,
                                         args.bproplen)
         for kind, model in models.items():  # the mean loss over the window's characters
             loss = F.softmax_cross_entropy(model.window(xs), ts.reshape(-1))
@@ -117,24 +118,34 @@ def main(argv=None):
         metrics[f'{kind}_bpc'] = language.bits_per_character(model.copy(), test, EVAL_BATCH)
     metrics['lstm_minus_rnn_bpc'] = metrics['lstm_bpc'] - metrics['rnn_bpc']
     metrics['lstm_minus_bigram_bpc'] = metrics['lstm_bpc'] - metrics['bigram_bpc']
+    plot_held_out(run.path('held_out_bpc.png'), metrics, len(test), Path(where).name)
+    metrics['samples'] = lstm_samples(models['lstm'], chars, text[0], args)
+    return run.save_metrics(metrics)
+
+
+def plot_held_out(path, metrics, characters, source):
+    """Each model's held-out bits per character, printed and drawn as bars."""
     held_out = {name: metrics[key] for name, key in (
         ('unigram counts', 'unigram_bpc'), ('bigram counts', 'bigram_bpc'),
         *((NAMES[kind], f'{kind}_bpc') for kind in CELLS))}
-    print(f'held-out bits per character ({len(test):,} characters):')
+    print(f'held-out bits per character ({characters:,} characters):')
     for name, bits in held_out.items():
         print(f'  {name:>14s} {bits:.3f}')
-    plots.bar_chart(run.path('held_out_bpc.png'), held_out,
-                    f'Held-out {Path(where).name} ({len(test):,} characters)',
+    plots.bar_chart(path, held_out, f'Held-out {source} ({characters:,} characters)',
                     'bits per character (lower is better)', 'model')
+
+
+def lstm_samples(model, chars, first_character, args):
+    """{'LSTM sample, temperature T': text} at each of TEMPERATURES, printed."""
     random = np.random.RandomState(args.seed)
-    prime = PRIME if set(PRIME) <= set(chars) else text[0]  # --text may lack 'T'
-    metrics['samples'] = {}
+    prime = PRIME if set(PRIME) <= set(chars) else first_character  # --text may lack 'T'
+    samples = {}
     for temperature in TEMPERATURES:
-        sample = language.sample(models['lstm'].copy(), chars, prime, args.sample_length,
+        sample = language.sample(model.copy(), chars, prime, args.sample_length,
                                  temperature, random)
-        metrics['samples'][f'LSTM sample, temperature {temperature:g}'] = sample
+        samples[f'LSTM sample, temperature {temperature:g}'] = sample
         print(f'\nLSTM sample, temperature {temperature:g}:\n{sample}')
-    return run.save_metrics(metrics)
+    return samples
 
 
 if __name__ == '__main__':

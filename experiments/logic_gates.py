@@ -10,9 +10,8 @@ import numpy as np
 
 from netlib import cli, MLP, plots
 from netlib.cli import flags
-from netlib.evaluation import probes
-from netlib.training import steps
 from netlib.evaluation import evaluate, predict
+from netlib.training import comparison, steps
 from netlib.training.runs import Run
 
 DEFAULTS = dict(
@@ -70,7 +69,7 @@ def main(argv=None):
 
     # 1: settings: each net starts from --seed, as if it were trained alone
     sizes = {'linear': (2, 2), 'mlp': (2, args.unit, 2)}
-    models, trainers, _ = probes.compared_nets(
+    models, trainers, _ = comparison.compared_nets(
         sizes, lambda name: MLP(sizes[name], args.activation), args, run.device)
     print(f'Training on XOR: linear = one Linear(2, 2), mlp = 2-{args.unit}-2 ({args.activation});'
           f' {args.optimizer}, {args.epoch} full-batch epochs, seed {args.seed}')

@@ -14,10 +14,10 @@ import chainer
 
 from netlib import Classifier, cli, optimizers, plots
 from netlib.cli import flags
-from netlib.links.convnets import KerasMnistCNN
 from netlib.datasets.mnist import get_mnist
+from netlib.evaluation.log_metrics import final_metrics
+from netlib.links.convnets import KerasMnistCNN
 from netlib.training.runs import Run
-from experiments.mnist_mlp import final_metrics
 
 DEFAULTS = dict(
     epoch=2,              # the post's epochs=2 (Keras's example: 12)

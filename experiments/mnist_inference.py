@@ -63,20 +63,21 @@ def main(argv=None):
 
     # 0: load data, scaled to [0, 1] and flattened (the book's normalize=True, flatten=True)
     x, t = load_mnist(args.data_dir, 'test', limit=args.test_size)
-    model = load_model(args.data_dir, run.device)
     x_device = run.device.send(x)
 
-    # 1: the post's loop, one image at a time
+    # 1: settings: the book's trained network (sample_weight.pkl)
+    model = load_model(args.data_dir, run.device)
+
+    # 2: inference, nothing trained: the post's loop, one image at a time, then the
+    # book's next step, a minibatch per matrix product
     per_image = timed('per-image loop (as in the post)',
                       lambda: predict_per_image(model, x_device), t)
-
-    # 2: the book's next step, a minibatch per matrix product
     batched = timed(f'batched, {args.batchsize} images per batch',
                     lambda: predict(model, x_device, args.batchsize), t)
     disagreements = int((per_image != batched).sum())
     print(f'per-image and batched predictions differ on {disagreements} of {len(t)} images')
 
-    # 3: which digits are mistaken for which
+    # 3: results: which digits are mistaken for which
     confusion = confusion_matrix(t, batched)
     print_confusion(confusion)
     wrong = np.flatnonzero(batched != t)

@@ -9,8 +9,9 @@ same command with ``--resume`` to continue from the last snapshot::
 
 from netlib import Classifier, cli, MLP, optimizers
 from netlib.cli import flags
-from netlib.scale import search
 from netlib.datasets.mnist import get_mnist
+from netlib.evaluation.log_metrics import final_metrics
+from netlib.scale import search
 from netlib.training.runs import Run
 
 DEFAULTS = dict(
@@ -70,20 +71,6 @@ def main(argv=None):
     print(f'test accuracy {metrics["test_accuracy"]:.4f}, '
           f'test loss {metrics["test_loss"]:.4f}')
     return run.save_metrics(metrics)
-
-
-def final_metrics(log):
-    """The last epoch's numbers with readable names, and the time per epoch.
-
-    The time is LogReport's clock (training and test pass), which continues
-    across ``--resume``.
-    """
-    last = log[-1]
-    names = {'main/loss': 'train_loss', 'validation/main/loss': 'test_loss',
-             'main/accuracy': 'train_accuracy', 'validation/main/accuracy': 'test_accuracy'}
-    metrics = {name: last[key] for key, name in names.items() if key in last}
-    metrics['seconds_per_epoch'] = last['elapsed_time'] / last['epoch']
-    return metrics
 
 
 if __name__ == '__main__':

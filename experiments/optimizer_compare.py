@@ -18,9 +18,10 @@ import numpy as np
 
 from netlib import cli, MLP, optimizers, plots
 from netlib.cli import flags
-from netlib.training import loop, steps
+from netlib.training import steps
 from netlib.datasets.mnist import load_mnist
 from netlib.plots import plt
+from netlib.training.extensions import every_iteration
 from netlib.training.runs import Run
 
 DEFAULTS = dict(
@@ -71,7 +72,7 @@ def main(argv=None):
     print(f'part 2: MNIST, {"-".join(map(str, UNITS))} ReLU net (He init), minibatches of '
           f'{args.batchsize}, {args.iteration} iterations: ' +
           ', '.join(f'{name} ({describe(optimizer)})' for name, optimizer in trainees.items()))
-    every_loss = loop.every_iteration()  # for the table and the plot, kept for --resume
+    every_loss = every_iteration()  # for the table and the plot, kept for --resume
     manager = run.manager(trainees, (args.iteration, 'iteration'),
                           log_every=(min(LOG_EVERY, args.iteration), 'iteration'),
                           columns=[f'{name}/loss' for name in trainees],

@@ -13,12 +13,13 @@ from chainer import initializers
 
 from netlib import cli, MLP, plots
 from netlib.cli import flags
-from netlib.evaluation import probes
-from netlib.training import steps
 from netlib.datasets.mnist import load_mnist
 from netlib.errors import UsageError
 from netlib.evaluation import evaluate
+from netlib.iterators import random_batch
+from netlib.links.mlp import mnist_mlp_sizes
 from netlib.links.regularized import DropoutMLP
+from netlib.training import comparison, steps
 from netlib.training.runs import Run
 
 DEFAULTS = dict(
@@ -65,8 +66,8 @@ def main(argv=None):
         'dropout': (f'dropout {args.dropout_ratio:g}',
                     functools.partial(DropoutMLP, ratio=args.dropout_ratio), 0.0),
         'weight_decay': (f'weight decay {args.weight_decay:g}', MLP, args.weight_decay)}
-    models, trainers, streams = probes.compared_nets(
-        variants, lambda name: variants[name][1](probes.mnist_mlp_sizes(args),
+    models, trainers, streams = comparison.compared_nets(
+        variants, lambda name: variants[name][1](mnist_mlp_sizes(args),
                                                  initialW=initializers.HeNormal()),
         args, run.device, weight_decay={name: rate for name, (_, _, rate) in variants.items()})
     print(f'{args.hidden_layers + 1}-layer relu nets, {len(x)} training and {len(test[0])} '
@@ -81,7 +82,7 @@ def main(argv=None):
     for iteration in manager:
         for name, model in models.items():
             with streams.use(name):
-                indices = probes.random_batch(len(x), args.batchsize, model.xp)
+                indices = random_batch(len(x), args.batchsize, model.xp)
                 steps.update(trainers[name], model(x[indices], t[indices]))
             if iteration % iterations_per_epoch == 0:
                 chainer.report({f'{split}_accuracy': evaluate(model, *data)['accuracy']

@@ -94,6 +94,15 @@ def main(argv=None):
                 chainer.report({'loss': loss}, model)
 
     # 3: results and plots
+    metrics, norms = result_metrics(run, args, models, tests, probe, norms_init)
+    print_and_plot(run, args, metrics, norms_init, norms)
+    return run.save_metrics(metrics)
+
+
+def result_metrics(run, args, models, tests, probe, norms_init):
+    """``(metrics, norms)``: each net's test MSE, and the input gradients at T = longest
+    before and after training, with the ratio of the first step's to the last's."""
+    longest = args.lengths[-1]
     metrics = {'baseline_mse': BASELINE_MSE, 'lengths': args.lengths}
     for name, model in models.items():
         x, t = run.device.send(tests[int(name.split('_T')[1])])
@@ -111,6 +120,13 @@ def main(argv=None):
             if T in (args.lengths[0], longest):
                 which = 'short' if T == args.lengths[0] else 'long'
                 metrics[f'{kind}_{which}_test_mse'] = metrics[f'{kind}_T{T}_test_mse']
+    return metrics, norms
+
+
+def print_and_plot(run, args, metrics, norms_init, norms):
+    """The test MSE per T and the gradient ratios printed; MSE against T and the
+    gradient per input step plotted."""
+    longest = args.lengths[-1]
     print(f'test MSE ({args.test_size} sequences; answering 1 gives {BASELINE_MSE:.3f})')
     print('     T' + ''.join(f'{NAMES[kind]:>12s}' for kind in CELLS))
     for T in args.lengths:
@@ -132,8 +148,6 @@ def main(argv=None):
         title=f'Gradient of the loss w.r.t. each input step, T = {longest} '
               f'({GRADIENT_BATCH} test sequences)',
         xlabel='time step t', ylabel='|dL/dx_t|', log_scale=True)
-    return run.save_metrics(metrics)
-
 
 def input_gradients(model, batch, device):
     """|dL/dx_t| for t = 1..T over *batch*: how much each step's input moves the loss."""

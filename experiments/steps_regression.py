@@ -82,9 +82,8 @@ def check(args):
         optimizers.create(args.optimizer, args.lr, args.optimizer_arg)
 
 
-def run_post(args, device):
-    """STEPs 1-4 of the post's final code block, printing every value."""
-    x, t = post_data(device.xp)
+def run_post(args, x, t, device):
+    """STEPs 1-4 of the post's final code block on (x, t), printing every value."""
     model = MLP(args.units, args.activation)
     model.to_device(device)
     *hidden, last = model
@@ -161,13 +160,12 @@ def _cell_step4(ns):
     return f'STEP 4 loss (損失関数), mean squared error: {steps.show(ns["loss"])}'
 
 
-def train(model, args, run):
-    """STEP 5, repeated: one update per epoch on the single example.
+def train(model, x, t, args, run):
+    """STEP 5, repeated: one update per epoch on the single example (x, t).
 
     The loop stays visible: each pass is the four steps and the update;
     ``manager`` logs, prints, guards against divergence and snapshots.
     """
-    x, t = post_data(run.device.xp)
     optimizer = optimizers.from_args(args, model)
     manager = run.manager({'main': optimizer}, (args.epoch, 'epoch'),
                           log_every=(max(1, args.epoch // 1000), 'epoch'),
@@ -185,16 +183,25 @@ def main(argv=None):
     args = flags.parse(argv, __doc__, DEFAULTS, add_flags)
     check(args)
     run = Run(args)
+
+    # 0: load data: the post's single example
+    x, t = post_data(run.device.xp)
+
+    # 1: settings: the net after the seed, STEPs 1-4 printed (or the notebook's cells replayed)
     if args.replay_blog:
         metrics = {'loss': replay_blog()}
     else:
-        model, loss = run_post(args, run.device)
+        model, loss = run_post(args, x, t, run.device)
         metrics = {'loss': loss}
         if args.activation == 'relu':
             metrics['numpy_loss'] = numpy_loss(args.units, args.seed)
             print(f'STEP 4 loss recomputed in plain NumPy: {metrics["numpy_loss"]!r}')
+
+    # 2: training: STEP 5, with --epoch N
     if args.epoch:
-        metrics['final_loss'] = train(model, args, run)
+        metrics['final_loss'] = train(model, x, t, args, run)
+
+    # 3: results
     run.save_metrics(metrics)
     if args.epoch:  # the last line is the loss the run ended with
         print(f'loss before training (STEP 4) {metrics["loss"]!r}\n'

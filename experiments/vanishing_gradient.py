@@ -17,10 +17,12 @@ from chainer import initializers
 
 from netlib import cli, MLP, plots
 from netlib.cli import flags
-from netlib.evaluation import probes
-from netlib.training import loop, steps
 from netlib.datasets.mnist import load_mnist
-from netlib.evaluation import evaluate
+from netlib.evaluation import evaluate, gradients
+from netlib.iterators import random_batch
+from netlib.links.mlp import mnist_mlp_sizes
+from netlib.training import comparison, steps
+from netlib.training.extensions import every_iteration
 from netlib.training.runs import Run
 
 DEFAULTS = dict(
@@ -66,13 +68,13 @@ def main(argv=None):
           f"max relu'(x) = {maxima['relu']!r}")
     inits = {name: PAIRED.get(name, 'xavier') if args.init == 'paired' else args.init
              for name in args.activation}
-    models, trainers, streams = probes.compared_nets(args.activation, lambda name: MLP(
-        probes.mnist_mlp_sizes(args), name, INITIALIZERS[inits[name]]), args, run.device)
+    models, trainers, streams = comparison.compared_nets(args.activation, lambda name: MLP(
+        mnist_mlp_sizes(args), name, INITIALIZERS[inits[name]]), args, run.device)
     print('initial weights: ' + ', '.join(f'{name} {init}' for name, init in inits.items()))
     norms_init = gradient_norms(models, probe)
 
     # 2: training, logged 10 times (the points of loss.png)
-    history = loop.every_iteration()
+    history = every_iteration()
     manager = run.manager(trainers, (args.iteration, 'iteration'),
                           log_every=(max(1, args.iteration // 10), 'iteration'),
                           columns=[f'{name}/loss' for name in models],
@@ -83,7 +85,7 @@ def main(argv=None):
     for _ in manager:
         for name, model in models.items():
             with streams.use(name):  # the batch this net would draw trained alone
-                batch = probes.random_batch(len(x), args.batchsize, model.xp)
+                batch = random_batch(len(x), args.batchsize, model.xp)
             steps.update(trainers[name], model(x[batch], t[batch]))
 
     # 3: results
@@ -94,11 +96,18 @@ def main(argv=None):
     plots.plot_panels(run.path('gradient_norms.png'), panels,
                       title='Weight-gradient norm per layer (layer 1 is next to the input)',
                       xlabel='layer', ylabel='||dL/dW||', log_scale=True)
+    metrics = {f'{name}_derivative_max': value for name, value in maxima.items()}
+    metrics.update(per_net_metrics(models, history.log, norms_init, norms_trained, test))
+    return run.save_metrics(metrics)
+
+
+def per_net_metrics(models, log, norms_init, norms_trained, test):
+    """Each net's gradient ratios, first and final loss, test accuracy, printed."""
     print('\nfirst-layer / last-layer (output layer) gradient norm; below 1e-2: vanished '
           '(undefined, null in metrics.json, when no gradient reaches the output layer)')
-    metrics = {f'{name}_derivative_max': value for name, value in maxima.items()}
+    metrics = {}
     for name, model in models.items():
-        losses = [record[f'{name}/loss'] for record in history.log]
+        losses = [record[f'{name}/loss'] for record in log]
         last_tenth = max(1, len(losses) // 10)  # a mean: one batch's loss is noisy
         metrics.update({f'{name}_grad_ratio': ratio(norms_init[name]),
                         f'{name}_grad_ratio_trained': ratio(norms_trained[name]),
@@ -112,7 +121,7 @@ def main(argv=None):
               f'{losses[0]:.3f} on the first batch, {metrics[f"{name}_final_loss"]:.3f} over '
               f'the last 10 % of iterations; test accuracy '
               f'{metrics[f"{name}_test_accuracy"]:.3f}')
-    return run.save_metrics(metrics)
+    return metrics
 
 
 def plot_derivatives(path):
@@ -134,7 +143,7 @@ def plot_derivatives(path):
 
 def gradient_norms(models, batch):
     """Each net's weight-gradient norm per layer on *batch*; the weights stay as they are."""
-    return {name: probes.gradient_norms_on_batch(model, model.predictor, *batch)
+    return {name: gradients.gradient_norms_on_batch(model, model.predictor, *batch)
             for name, model in models.items()}
 
 

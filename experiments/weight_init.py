@@ -11,11 +11,12 @@ from chainer import initializers
 
 from netlib import cli, MLP, plots
 from netlib.cli import flags
-from netlib.evaluation import probes
-from netlib.training import steps
 from netlib.datasets.mnist import load_mnist
 from netlib.device import to_numpy
 from netlib.evaluation import evaluate
+from netlib.iterators import random_batch
+from netlib.links.mlp import mnist_mlp_sizes
+from netlib.training import comparison, steps
 from netlib.training.runs import Run
 from netlib.training.seed import set_seed
 
@@ -58,17 +59,14 @@ def main(argv=None):
     x, t = run.device.send(load_mnist(args.data_dir, 'train', limit=args.train_size))
     test = run.device.send(load_mnist(args.data_dir, 'test', limit=args.test_size))
 
-    # 1: activations of random inputs through untrained layers (the book's histograms)
-    metrics = activation_histograms(run, args)
-
-    # 2: settings: one MNIST net per initialiser, the same mini-batches for each
-    models, trainers, streams = probes.compared_nets(TRAINED, lambda name: MLP(
-        probes.mnist_mlp_sizes(args), args.activation, initialW=INITIALIZERS[name][1]),
+    # 1: settings: one MNIST net per initialiser, the same mini-batches for each
+    models, trainers, streams = comparison.compared_nets(TRAINED, lambda name: MLP(
+        mnist_mlp_sizes(args), args.activation, initialW=INITIALIZERS[name][1]),
         args, run.device)
-    print(f'\nMNIST, {"-".join(map(str, probes.mnist_mlp_sizes(args)))} net ({args.activation}), '
+    print(f'\nMNIST, {"-".join(map(str, mnist_mlp_sizes(args)))} net ({args.activation}), '
           f'{args.optimizer}, {args.iteration} iterations of {args.batchsize} on {len(x)} images')
 
-    # 3: training, logged 10 times (the points of loss.png)
+    # 2: training, logged 10 times (the points of loss.png)
     plot = plots.LogPlot(f'MNIST, {args.hidden_layers + 1}-layer {args.activation} net',
                          labels={name: INITIALIZERS[name][0] for name in TRAINED})
     manager = run.manager(trainers, (args.iteration, 'iteration'),
@@ -78,10 +76,12 @@ def main(argv=None):
     for _ in manager:
         for name, model in models.items():
             with streams.use(name):  # the batch this net would draw trained alone
-                batch = probes.random_batch(len(x), args.batchsize, model.xp)
+                batch = random_batch(len(x), args.batchsize, model.xp)
             steps.update(trainers[name], model(x[batch], t[batch]))
 
-    # 4: results: the loss on the whole training set, the accuracy on the test set
+    # 3: results: activations of random inputs through untrained layers (the book's
+    # histograms), then the loss on the whole training set, the accuracy on the test set
+    metrics = activation_histograms(run, args)
     for name, model in models.items():
         metrics[f'{name}_final_loss'] = evaluate(model, x, t)['loss']
         metrics[f'{name}_test_accuracy'] = evaluate(model, *test)['accuracy']

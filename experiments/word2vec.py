@@ -20,15 +20,16 @@ from chainer.training import extensions
 
 from netlib import cli, optimizers, plots
 from netlib.cli import flags
-from netlib.training import steps
 from netlib.datasets import wordsim
 from netlib.datasets.text import load_sentences
+from netlib.datasets.word_windows import vocabulary, windows
 from netlib.errors import UsageError
+from netlib.evaluation.word_vectors import neighbour_overlap, neighbours, score_vectors
+from netlib.links.word2vec import SkipGram
+from netlib.training.extensions.random_streams import RandomStreams
+from netlib.training import steps
 from netlib.training.runs import Run
 from netlib.training.seed import set_seed
-from netlib.serializers.snapshots import RandomStreams
-from netlib.links.word2vec import (SkipGram, neighbour_overlap, neighbours, score_vectors,
-                             vocabulary, windows)
 
 DEFAULTS = dict(
     epoch=10,             # sweeps over the corpus, both libraries
@@ -107,18 +108,42 @@ def main(argv=None):
     netlib_seconds = time.perf_counter() - start  # of this process (a resumed run: since then)
     vectors = {name: model.embed.W.array for name, model in models.items()}
     start = time.perf_counter()
-    for seed in seeds:  # skip-gram, negative sampling; no subsampling, whole windows
+    vectors.update(gensim_vectors(gensim, sentences, words, args, seeds))
+    gensim_seconds = time.perf_counter() - start
+
+    # 3: results: the same scores for both, their means over seeds
+    scores, metrics = score_metrics(vectors, index, similarity, questions, seeds)
+    overlaps = neighbour_overlaps(vectors, seeds)
+    metrics.update({'overlap_' + pair.replace('-', '_'): v for pair, v in overlaps.items()},
+                   overlap_ratio=(overlaps['netlib-gensim'] / overlaps['gensim-gensim']
+                                  if overlaps['gensim-gensim'] else None),
+                   netlib_seconds=netlib_seconds, gensim_seconds=gensim_seconds)
+    print_scores(metrics, overlaps, seeds)
+    metrics['nearest_words'] = nearest_words(vectors, words, index, seeds[0])
+    plot_scores(run.path('scores.png'), scores, seeds)
+    return run.save_metrics(metrics)
+
+
+def gensim_vectors(gensim, sentences, words, args, seeds):
+    """{'gensim_SEED': vectors in *words*' order}: gensim's skip-gram with negative sampling,
+    no subsampling, whole windows, the same settings as netlib's."""
+    vectors = {}
+    for seed in seeds:
         model = gensim.models.Word2Vec(
             sentences, vector_size=args.unit, window=args.window, negative=args.negative,
             min_count=args.min_count, epochs=args.epoch, alpha=args.lr, min_alpha=MIN_LR,
             sg=1, hs=0, sample=0, shrink_windows=False, seed=seed, workers=1)
         vectors[f'gensim_{seed}'] = np.array([model.wv[word] for word in words])
-    gensim_seconds = time.perf_counter() - start
+    return vectors
 
-    # 3: results: the same scores for both, their means over seeds
+
+def score_metrics(vectors, index, similarity, questions, seeds):
+    """``(scores per model, metrics)``: the items each set covers (printed) and each
+    library's scores per seed and their mean."""
     scored = {name: score_vectors(v, index, similarity, questions)
               for name, v in vectors.items()}
-    scores, covered = {n: s for n, (s, _) in scored.items()}, scored[name][1]  # same for all
+    scores = {n: s for n, (s, _) in scored.items()}
+    covered = scored[f'netlib_{seeds[-1]}'][1]  # the same for all: one vocabulary
     metrics = {f'{key}_pairs': covered[key] for key in similarity} | {
         'analogy_questions': covered['analogy']}
     print(f'covered: {covered["wordsim353"]} of {len(similarity["wordsim353"])} WordSim-353 '
@@ -129,24 +154,26 @@ def main(argv=None):
             values = [scores[f'{library}_{seed}'][key] for seed in seeds]
             metrics[f'{library}_{key}'] = mean(values)
             metrics[f'{library}_{key}_per_seed'] = values
-    overlaps = {f'{a}-{b}': mean([neighbour_overlap(vectors[f'{a}_{i}'], vectors[f'{b}_{j}'])
-                                  for i in seeds for j in seeds if a != b or i < j])
-                for a, b in (('netlib', 'gensim'), ('gensim', 'gensim'), ('netlib', 'netlib'))}
-    metrics.update({'overlap_' + pair.replace('-', '_'): v for pair, v in overlaps.items()},
-                   overlap_ratio=(overlaps['netlib-gensim'] / overlaps['gensim-gensim']
-                                  if overlaps['gensim-gensim'] else None),
-                   netlib_seconds=netlib_seconds, gensim_seconds=gensim_seconds)
+    return scores, metrics
+
+
+def neighbour_overlaps(vectors, seeds):
+    """{'netlib-gensim': mean neighbour overlap over pairs of seeds, 'gensim-gensim': ...,
+    'netlib-netlib': ...}; a library against itself pairs distinct seeds only."""
+    return {f'{a}-{b}': mean([neighbour_overlap(vectors[f'{a}_{i}'], vectors[f'{b}_{j}'])
+                              for i in seeds for j in seeds if a != b or i < j])
+            for a, b in (('netlib', 'gensim'), ('gensim', 'gensim'), ('netlib', 'netlib'))}
+
+
+def print_scores(metrics, overlaps, seeds):
     print(f'{"":12s}{"netlib":>10s}{"gensim":>10s}   (mean over {len(seeds)} seeds)')
     for key in ('wordsim353', 'simlex999', 'analogy'):
         print(f'{key:12s}' + ''.join(f'{show(metrics[f"{library}_{key}"]):>10s}'
                                      for library in ('netlib', 'gensim')))
     print('10 nearest neighbours shared: ' + ', '.join(f'{pair} {show(value)}' for pair, value
                                                          in overlaps.items()) +
-          f'; training {netlib_seconds:.1f} s (netlib), {gensim_seconds:.1f} s (gensim)')
-    metrics['nearest_words'] = nearest_words(vectors, words, index, seeds[0])
-    plot_scores(run.path('scores.png'), scores, seeds)
-    return run.save_metrics(metrics)
-
+          f'; training {metrics["netlib_seconds"]:.1f} s (netlib), '
+          f'{metrics["gensim_seconds"]:.1f} s (gensim)')
 
 def mean(values):
     values = [value for value in values if value is not None]  # None: too few pairs

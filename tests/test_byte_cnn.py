@@ -1,4 +1,5 @@
-"""experiments/byte_cnn.py and netlib.datasets.bytedata: real files, split by source, one-line errors."""
+"""experiments/byte_cnn.py and its data (netlib.datasets: bytedata, byte_files, jpeg_encoding):
+real files, split by source, one-line errors."""
 
 import io
 import re
@@ -10,8 +11,8 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from experiments import byte_cnn
-from netlib.datasets import bytedata
-from netlib.datasets.bytedata import EXE, JPEG, ByteFile
+from netlib.datasets import byte_files, bytedata, jpeg_encoding
+from netlib.datasets.byte_files import EXE, JPEG, ByteFile
 from netlib.errors import DataError
 
 
@@ -57,7 +58,7 @@ def test_small_run_beats_85_percent_on_unseen_sources(data_dir, tmp_path, capsys
     for side in files:
         for name in files[side]:
             kind = EXE if name.endswith('.exe') else JPEG
-            assert bytedata.source_group(name, kind) in groups[side]
+            assert byte_files.source_group(name, kind) in groups[side]
     # a photo's re-encodings sit on its side, a launcher's builds on theirs
     for stem in ('grace_hopper', 'china', 'flower', 'cli-', 'gui-', 't32', 'w32'):
         sides = {side for side in files for name in files[side]
@@ -111,13 +112,13 @@ def test_one_launcher_family_is_refused():
     family = [ByteFile(name, EXE.magic + bytes([value]) * 64)
               for value, name in enumerate(['cli-32.exe', 'cli-64.exe', 'cli-arm64.exe'])]
     with pytest.raises(DataError, match='--exe-dir .*all from one source \\(cli'):
-        bytedata.require_two(family, 'somewhere', EXE)
-    bytedata.require_two(family + constant_files(EXE, [7]), 'somewhere', EXE)  # 2 groups: fine
+        byte_files.require_two(family, 'somewhere', EXE)
+    byte_files.require_two(family + constant_files(EXE, [7]), 'somewhere', EXE)  # 2 groups: fine
 
 
 def test_missing_exe_dir_is_a_data_error(tmp_path):
     with pytest.raises(DataError, match='--exe-dir .*no such folder'):
-        bytedata.find_files([tmp_path / 'nowhere'], EXE, 8)
+        byte_files.find_files([tmp_path / 'nowhere'], EXE, 8)
 
 
 # -- finding files -----------------------------------------------------------------
@@ -129,24 +130,24 @@ def test_find_files_keeps_real_files_once(tmp_path):
     (tmp_path / 'b.exe').write_bytes(b'MZ' + bytes(range(100)))
     (tmp_path / 'renamed.exe').write_bytes(b'\xff\xd8\xff' + bytes(100))  # not a PE file
     (tmp_path / 'tiny.exe').write_bytes(b'MZ')  # shorter than a window
-    files, duplicates = bytedata.find_files([tmp_path], EXE, 8)
+    files, duplicates = byte_files.find_files([tmp_path], EXE, 8)
     assert [file.name for file in files] == ['a.exe', 'b.exe']
     assert duplicates == {'sub/copy.EXE': 'a.exe'}
 
 
 def test_default_files_are_real_jpegs_and_pe_executables():
-    exes, _ = bytedata.find_files([bytedata.site_packages()], EXE, 8)
-    jpegs, _ = bytedata.find_files([bytedata.site_packages()], JPEG, 8)
+    exes, _ = byte_files.find_files([byte_files.site_packages()], EXE, 8)
+    jpegs, _ = byte_files.find_files([byte_files.site_packages()], JPEG, 8)
     assert len(exes) >= 2 and all(file.data[:2] == b'MZ' for file in exes)
     assert any(file.name.endswith('grace_hopper.jpg') for file in jpegs)
 
 
 def test_encoded_jpegs_decode_as_images():
     photo = ByteFile('photo.jpg', encode(Image.new('RGB', (40, 30), 'orange')))
-    digits = np.random.RandomState(0).randint(0, 256, (bytedata.digits_needed(), 28, 28),
+    digits = np.random.RandomState(0).randint(0, 256, (jpeg_encoding.digits_needed(), 28, 28),
                                               dtype=np.uint8)
-    encoded = bytedata.encode_jpegs([photo], digits)
-    assert len(encoded) == len(bytedata.PHOTO_VARIANTS) + len(bytedata.DIGIT_VARIANTS)
+    encoded = jpeg_encoding.encode_jpegs([photo], digits)
+    assert len(encoded) == len(jpeg_encoding.PHOTO_VARIANTS) + len(jpeg_encoding.DIGIT_VARIANTS)
     for file in encoded:
         assert file.data.startswith(JPEG.magic)
         assert Image.open(io.BytesIO(file.data)).format == 'JPEG'
@@ -180,7 +181,7 @@ def encode(image, quality=75):
     ('cli100-arm64.exe', EXE, 'cli100'),
 ])
 def test_source_group_joins_reencodings_and_builds(name, kind, group):
-    assert bytedata.source_group(name, kind) == group
+    assert byte_files.source_group(name, kind) == group
 
 
 MACHINES = ['', '-32', '-64', '-arm64']
@@ -196,8 +197,8 @@ def test_split_by_group_puts_every_source_group_on_exactly_one_side(members, fra
     assert train and test
     assert sorted(train + test, key=lambda file: file.name) == sorted(
         files, key=lambda file: file.name)
-    train_groups = {bytedata.source_group(file.name, EXE) for file in train}
-    assert {bytedata.source_group(file.name, EXE) for file in test} == set(test_groups)
+    train_groups = {byte_files.source_group(file.name, EXE) for file in train}
+    assert {byte_files.source_group(file.name, EXE) for file in test} == set(test_groups)
     assert not train_groups & set(test_groups)  # no source group on both sides
     assert len(train_groups) + len(test_groups) == len(members)
     assert bytedata.split_by_group(files, fraction, EXE) == (train, test, test_groups)

@@ -16,7 +16,7 @@ import pytest
 from conftest import registry_misses
 from experiments import autoencoder, batch_norm, overfit_dropout, vanishing_gradient, weight_init
 from netlib import cli
-from netlib.evaluation import probes
+from netlib.evaluation import gradients
 from netlib.links.mlp import MLP, Classifier
 from netlib.links.regularized import BatchNormMLP, DropoutMLP
 from netlib.training.seed import set_seed
@@ -94,7 +94,7 @@ def test_gradient_norms_measure_without_changing_weights():
     model = Classifier(MLP((4, 3, 2)))
     before = [layer.W.array.copy() for layer in model.predictor]
     x, t = np.ones((5, 4), np.float32), np.array([0, 1, 0, 1, 0], np.int32)
-    norms = probes.gradient_norms_on_batch(model, model.predictor, x, t)
+    norms = gradients.gradient_norms_on_batch(model, model.predictor, x, t)
     assert len(norms) == 2 and all(norm > 0 for norm in norms)
     assert all((layer.W.array == w).all() for layer, w in zip(model.predictor, before))
     assert all(param.grad is None for param in model.params())

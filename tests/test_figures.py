@@ -178,7 +178,8 @@ def test_shared_labels_and_pictures_need_no_labels_of_their_own():
 
 def test_a_loss_of_exactly_0_is_marked_on_a_log_axis(tmp_path, monkeypatch):
     drawn = []
-    monkeypatch.setattr(plots, 'check_figure', lambda figure, path: drawn.append(figure))
+    monkeypatch.setattr('netlib.plots.figures.check_figure',
+                        lambda figure, path: drawn.append(figure))
     loss = [10.0 * 0.1 ** epoch for epoch in range(10)] + [0.0] * 10
     plots.plot_curves(tmp_path / 'loss.png', {'train loss': (range(1, 21), loss)},
                       title='t', xlabel='epoch', ylabel='loss')

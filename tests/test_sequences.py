@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 from chainer import gradient_check
 
-from netlib.evaluation import language
+from netlib.datasets import text_stream
 from netlib.datasets.adding import BASELINE_MSE, adding_problem
 from netlib.errors import UsageError
+from netlib.evaluation import language
 from netlib.links.recurrent import CELLS, CharLM, SequenceRegressor, TanhRNN, start_state
 
 
@@ -112,10 +113,10 @@ def test_bits_per_character_of_an_untrained_model_is_near_log2_vocabulary():
 
 def test_stream_batches_follow_the_text():
     ids = np.arange(100, dtype=np.int32)
-    starts = language.stream_starts(100, 4)
-    x, t = language.stream_window(ids, starts, 3)
+    starts = text_stream.stream_starts(100, 4)
+    x, t = text_stream.stream_window(ids, starts, 3)
     assert x.tolist() == [[3, 28, 53, 78]] and t.tolist() == [[4, 29, 54, 79]]
-    x, t = language.stream_window(ids, starts, 98, 3)
+    x, t = text_stream.stream_window(ids, starts, 98, 3)
     assert x[:, 0].tolist() == [98, 99, 0] and t[:, 0].tolist() == [99, 0, 1]  # wraps
     assert x[:, 1].tolist() == [23, 24, 25]
 

@@ -12,8 +12,10 @@ from netlib import kernels
 from netlib.datasets import text as text_files
 from netlib.datasets import wordsim
 from netlib.errors import DataError
-from netlib.links.word2vec import (SkipGram, analogy_score, neighbour_overlap, ranks,
-                             similarity_score, spearman, vocabulary, windows)
+from netlib.datasets.word_windows import vocabulary, windows
+from netlib.evaluation.word_vectors import (analogy_score, neighbour_overlap, ranks,
+                                            similarity_score, spearman)
+from netlib.links.word2vec import SkipGram
 
 
 def test_the_evaluation_sets_gensim_ships():

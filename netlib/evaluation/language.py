@@ -1,8 +1,7 @@
 """Character language models measured: bits per character, n-gram baselines, samples.
 
-The text is read as Chainer's examples/ptb reads PTB: *batchsize* streams
-start at evenly spaced places and move one character per step, so a run's
-batches depend only on the step number (a resumed run gets the same ones).
+The held-out text is read as the training text is read
+(:mod:`netlib.datasets.text_stream`): parallel streams from evenly spaced places.
 """
 
 import math
@@ -11,20 +10,9 @@ import chainer
 import chainer.functions as F
 import numpy as np
 
+from netlib.datasets.text_stream import stream_starts
+
 LN2 = math.log(2)
-
-
-def stream_starts(length, batchsize):
-    """Where each of *batchsize* parallel streams starts in a text of *length* ids."""
-    return np.arange(batchsize) * (length // batchsize)
-
-
-def stream_window(ids, starts, step, length=1):
-    """``(x, t)``, each ``(length, batchsize)``: the characters of every stream from *step*
-    on, and the ones after them (wrapping at the end of the text)."""
-    xp = chainer.backend.get_array_module(ids)
-    position = (starts[None, :] + step + xp.arange(length)[:, None]) % len(ids)
-    return ids[position], ids[(position + 1) % len(ids)]
 
 
 # Steps per call of the cell when scoring: char_lm's held-out text, 1,125 steps of 32

@@ -9,47 +9,10 @@
   distribution.
 """
 
-from pathlib import Path
-
 import chainer
 import numpy as np
 
-from netlib import optimizers
-from netlib.serializers import saved_models
-from netlib.links.convnets import KerasMnistCNN
-from netlib.datasets.mnist import load_mnist
 from netlib.device import to_numpy
-from netlib.evaluation import evaluate
-from netlib.links.mlp import Classifier
-
-
-def score_classifier(path, data_dir, device, images=30000):
-    """The Keras MNIST CNN saved at *path*, or trained there first: one epoch over the
-    first *images* training digits as ``mnist_cnn`` trains it (AdaDelta, batch 128),
-    then saved with its SHA-256.  (All 60,000 took 66 s of CPU on one core for a test
-    accuracy of 0.981; the first 30,000, half that, gave 0.977.)
-
-    Training draws dropout masks from NumPy's global stream: seed after this call
-    for a run that is the same whether it trained the classifier or loaded it.
-    """
-    cnn, path = KerasMnistCNN(), Path(path)
-    if path.is_file():
-        saved_models.load(path, cnn)  # its .sha256 and every array's name and shape
-    else:
-        print(f'training the scoring classifier (mnist_cnn, {images} images) -> {path}')
-        x, t = load_mnist(data_dir, 'train', shape='image', limit=images)
-        model = Classifier(cnn).to_device(device)
-        optimizer = optimizers.create('adadelta').setup(model)
-        order = np.random.RandomState(0).permutation(len(x))
-        for start in range(0, len(x), 128):
-            batch = order[start:start + 128]
-            optimizer.update(model, device.send(x[batch]), device.send(t[batch]))
-        x, t = load_mnist(data_dir, 'test', shape='image')
-        accuracy = evaluate(model, device.send(x), device.send(t))['accuracy']
-        print(f'scoring classifier: test accuracy {accuracy:.4f}')
-        path.parent.mkdir(parents=True, exist_ok=True)
-        saved_models.save(path, cnn.to_cpu())
-    return cnn.to_device(device)
 
 
 def classifier_outputs(cnn, x, batchsize=500):

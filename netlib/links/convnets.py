@@ -54,12 +54,10 @@ class ByteCNN(chainer.Chain):
     inputs of 0s and 1s.  The post's library has one 4-bit kernel sliding bit
     by bit, pooling size 2 and sigmoid activations everywhere
     (``channels=1, kernel=4, stride=1, pool=2, conv_activation='sigmoid'``);
-    on windows of files it has not seen that reaches 0.77 (0.89 with 16
-    kernels), because kernels that straddle byte boundaries learn the bit
-    patterns of the training files.  The defaults read one byte per step
-    (kernel 8, stride 8) with 64 ReLU kernels and max-pool over all bytes
-    ("does any byte look like this?"): 0.92-0.93 on unseen files.  *pool*
-    None pools over the whole window.
+    its kernels straddle byte boundaries and learn the bit patterns of the
+    training files.  The defaults read one byte per step (kernel 8, stride 8)
+    with 64 ReLU kernels and max-pool over all bytes ("does any byte look like
+    this?").  *pool* None pools over the whole window.
     """
 
     def __init__(self, bits=64, channels=64, kernel=8, stride=8, pool=None, hidden=64,

@@ -7,6 +7,11 @@ import chainer.links as L
 from netlib.training import steps
 
 
+def mnist_mlp_sizes(args):
+    """784 inputs, ``--hidden-layers`` layers of ``--unit``, 10 outputs."""
+    return (784,) + (args.unit,) * args.hidden_layers + (10,)
+
+
 class MLP(chainer.ChainList):
     """Linear layers with *activation* between them and none after the last.
 

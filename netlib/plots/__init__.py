@@ -1,6 +1,8 @@
 """Plots a person can read: title, axis labels, legend, log scale where it helps."""
 
+from netlib.plots.bars import bar_chart, class_histogram, plot_histogram_grid  # noqa: F401
 from netlib.plots.curves import (  # noqa: F401
-    LogPlot, PlotLog, bar_chart, class_histogram, confusion_heatmap, image_grid,
-    integer_ticks, legend_label, plot_bands, plot_curves, plot_histogram_grid, plot_log,
-    plot_panels, plt, save_figure, smooth_curve, wants_log_scale)
+    LogPlot, legend_label, plot_bands, plot_curves, plot_log, plot_panels,
+    smooth_curve)
+from netlib.plots.figures import integer_ticks, plt, save_figure, wants_log_scale  # noqa: F401
+from netlib.plots.images import confusion_heatmap, image_grid  # noqa: F401
