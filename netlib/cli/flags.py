@@ -15,15 +15,18 @@ its own::
 Every shared flag named in ``DEFAULTS`` is added from :data:`VOCABULARY`
 with its type, help text and validation, in the same help group in every
 script; ``--device``, ``--seed``, ``--out``, ``--progress`` and ``--kernels``
-are in every script.  A script that trains also gets ``--resume`` and
+are in every script, with ``--config FILE`` and ``--print-config``
+(:mod:`netlib.cli.config`).  A script that trains also gets ``--resume`` and
 ``--frequency``.  Bad input ends in one line and exit code 2
 (:class:`netlib.cli.ArgumentParser`).
 """
 
 import argparse
 import math
+import sys
 
 from netlib import cli, optimizers
+from netlib.cli import config
 from netlib.scale import parallel
 from netlib.training import steps
 from netlib.errors import UsageError
@@ -224,6 +227,7 @@ def make_parser(description, defaults, add_flags=None, epilog=None):
                             help=keywords['help'] + ' (comma-separated: compares each)')
         action = groups[group].add_argument(*options, **keywords)
         action.shared = True  # tests tell the vocabulary's flags from a script's own
+    config.add_flags(groups['run'])
     if 'optimizer' in defaults:
         groups['optimizer'].add_argument('--list-optimizers', action=optimizers.ListOptimizers,
                                          help='print every optimizer with its defaults and exit')
@@ -233,12 +237,14 @@ def make_parser(description, defaults, add_flags=None, epilog=None):
 
 
 def parse(argv, description, defaults, add_flags=None, epilog=None):
-    """Parse *argv*; check the optimizer flags together (errors exit 2)."""
+    """Parse *argv* over its ``--config`` file; check the optimizer flags together (errors
+    exit 2).  ``args.experiment`` is the calling script, for its run folder's ``args``."""
     parser = make_parser(description, defaults, add_flags, epilog)
-    args = parser.parse_args(argv)
+    args = config.parse_args(parser, argv, config.script_name(sys._getframe(1).f_globals))
     if getattr(args, 'optimizer', None) and not isinstance(args.optimizer, list):
         try:
             optimizers.create(args.optimizer, args.lr, args.optimizer_arg)
         except UsageError as error:
             parser.error(str(error))
+    config.print_if_asked(args)
     return args
