@@ -39,7 +39,9 @@ reproduce: install
 
 # -rs: the reason of every skip; -n 2: two pytest-xdist workers (561 tests on 2 cores:
 # 356 s in one process, 227 s in two, as subprocess-heavy tests leave a core idle).
+# lint-imports first: setup.cfg's contract that netlib imports no experiment nor bench.
 test: install
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 	$(PY) -m pytest -q -rs -n 2 tests
 
 # PyTorch 2.13 needs setuptools >= 77, which breaks chainer: its own virtualenv.

@@ -12,6 +12,12 @@ MPI = ['mpi4py>=4', 'mpich']
 # netlib tune: Optuna 5 dropped the Chainer integration (ChainerPruningExtension);
 # its parameter importances fit scikit-learn's trees; psycopg2 reaches PostgreSQL.
 TUNE = ['optuna<5', 'optuna-integration<5', 'scikit-learn', 'psycopg2-binary']
+# This repository's experiments (experiments/NAME.py), registered for `netlib run NAME`
+# as any package registers its own (netlib.cli.registry).
+EXPERIMENTS = ('autoencoder', 'batch_norm', 'byte_cnn', 'char_lm', 'gan_mnist', 'logic_gates',
+               'mnist_cnn', 'mnist_inference', 'mnist_mlp', 'optimizer_compare',
+               'overfit_dropout', 'rnn_vs_lstm', 'seq2seq_addition', 'steps_regression',
+               'transfer_learning', 'vanishing_gradient', 'weight_init', 'word2vec')
 
 setup(
     name='netlib',
@@ -19,7 +25,7 @@ setup(
     description='Chainer experiments that print every step and reproduce published numbers',
     long_description=open('README.md', encoding='utf-8').read(),
     long_description_content_type='text/markdown',
-    # experiments/ is installed too: `netlib run NAME` and netlib.run() import it.
+    # experiments/ is installed too, registered below.
     packages=find_packages(include=['netlib', 'netlib.*', 'experiments', 'experiments.*']),
     # Chainer 7.8.1 runs on 3.12 and 3.13 with netlib.compat; constraints.txt pins
     # what was tested on each.
@@ -46,8 +52,17 @@ setup(
         # libmpi, so no system MPI is needed; a system MPI works too.
         'mpi': MPI,
         'tune': TUNE,
+        # import-linter: `make test` checks that netlib imports no experiment (setup.cfg).
         'test': ['pytest', 'pytest-xdist', 'hypothesis', 'scikit-learn', 'pillow',
-                 *UI, *TEXT, *MPI, *TUNE],
+                 'import-linter', *UI, *TEXT, *MPI, *TUNE],
     },
-    entry_points={'console_scripts': ['netlib = netlib.cli.command:main']},
+    entry_points={
+        'console_scripts': ['netlib = netlib.cli.command:main'],
+        'netlib.experiments': [f'{name} = experiments.{name}' for name in EXPERIMENTS],
+        # `netlib reproduce` and `netlib report`; this `list` adds each experiment's
+        # post, targets and run time to netlib's own.
+        'netlib.commands': ['reproduce = experiments.reproduce:main',
+                            'report = experiments.report:main',
+                            'list = experiments.report:list_main'],
+    },
 )

@@ -4,6 +4,8 @@
 
     netlib report        # rewrite results/README.md without rerunning anything
     netlib list          # the experiments, their posts, targets and run times
+
+Both are ``netlib`` subcommands through the entry points in setup.py (``netlib.commands``).
 """
 
 import platform
@@ -12,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from netlib import cli
+from netlib.cli import registry
 from netlib.files import atomic_write, read_json
 from experiments.registry import EXPERIMENTS
 from experiments.targets import Spread
@@ -132,7 +136,6 @@ def text_blocks(texts):
         text = '\n'.join(text) if isinstance(text, list) else text
         lines += [f'{heading}:', '', '```', text or '(none)', '```', '']
     return lines
-    atomic_write(results / 'README.md', lambda handle: handle.write('\n'.join(lines)))
 
 
 def report(results=RESULTS, fresh=None):
@@ -147,17 +150,42 @@ def report(results=RESULTS, fresh=None):
     return rows
 
 
-def list_experiments(results=RESULTS):
-    """Each experiment: its source, targets and the time its last reproduction took."""
-    times = read_json(results / RUN_TIMES) if (results / RUN_TIMES).exists() else {}
-    spreads = seed_spreads(results)
+def main(argv=None):
+    """Rewrite results/README.md from the outputs, rerunning nothing (``netlib report``)."""
+    parser = cli.ArgumentParser(prog='netlib report', description=main.__doc__)
+    parser.add_argument('--results', type=Path, default=RESULTS,
+                        help='folder of the reference outputs')
+    args = parser.parse_args(argv)
+    report(args.results)
+    print(f'wrote {args.results / "README.md"}')
+
+
+def list_main(argv=None):
+    """Every registered experiment and, for each reproduced here, its source, targets and
+    the time its last reproduction took (``netlib list``)."""
+    parser = cli.ArgumentParser(prog='netlib list', description=list_main.__doc__)
+    parser.add_argument('--results', type=Path, default=RESULTS,
+                        help='folder of the reference outputs (their run times, seed spreads)')
+    args = parser.parse_args(argv)
+    times = (read_json(args.results / RUN_TIMES) if (args.results / RUN_TIMES).exists()
+             else {})
+    spreads = seed_spreads(args.results)
+    registry.list_experiments(lambda name: reproduction_lines(name, times, spreads))
+
+
+def reproduction_lines(name, times, spreads):
+    """How ``netlib reproduce`` runs the script *name*: each command, source and target."""
+    lines = []
     for experiment in EXPERIMENTS:
+        if experiment.module.split('.')[-1] != name:
+            continue
         seconds = times.get(experiment.name)
         took = f'{seconds:.0f} s on 2 cores' if seconds is not None else 'not timed yet'
-        print(f'{experiment.name}  ({took})\n  netlib run {experiment.module.split(".")[-1]} '
-              f'{" ".join(experiment.args)}\n  source: {experiment.source}')
+        lines += [f'reproduced as {experiment.name} ({took}): netlib run {name} '
+                  f'{" ".join(experiment.args)}'.rstrip(), f'  source: {experiment.source}']
         for target in experiment.targets:
             spread = spreads.get((experiment.name, target.metric))
             blog = f' (the post: {target.quote.printed})' if target.quote else ''
-            print(f'  target: {target.label}: {target.metric} '
-                  f'{target.criterion(spread)}{blog}')
+            lines.append(f'  target: {target.label}: {target.metric} '
+                         f'{target.criterion(spread)}{blog}')
+    return lines

@@ -9,12 +9,18 @@ From Python or a notebook::
 
     import netlib
     metrics = netlib.run('mnist_mlp', epoch=1)   # as `netlib run mnist_mlp --epoch 1`
+    try:
+        netlib.run('mnist_mlp', lr=-1)
+    except netlib.NetlibError as error:          # bad input, divergence: never an exit
+        print(error)
 """
 
 # First: chainer 7.8.1 imports only after netlib.compat on NumPy 2 and Python 3.12+.
 from netlib import compat  # noqa: F401  (isort: skip)
 from netlib.api import run, train
+from netlib.errors import Diverged, NetlibError, UsageError
 from netlib.links.mlp import MLP, Classifier, Regressor
 
 __version__ = '0.2.0'
-__all__ = ['MLP', 'Classifier', 'Regressor', 'train', 'run']
+__all__ = ['MLP', 'Classifier', 'Regressor', 'train', 'run', 'NetlibError', 'UsageError',
+           'Diverged']

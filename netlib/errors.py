@@ -3,10 +3,16 @@
 The command-line entry point (:func:`netlib.cli.run_main`) turns a
 :class:`UsageError` into one line on stderr and exit code 2, and
 :class:`Diverged` into one line and exit code 3, never a traceback.
+From Python (:func:`netlib.run`, :func:`netlib.train`) they are raised, with
+that line as their message: ``except netlib.NetlibError`` catches both.
 """
 
 
-class UsageError(Exception):
+class NetlibError(Exception):
+    """What netlib raises for a run that cannot go on: the base of every error here."""
+
+
+class UsageError(NetlibError):
     """Bad input from the user: a flag, a path, a data file."""
 
     exit_code = 2
@@ -16,7 +22,7 @@ class DataError(UsageError):
     """A data or weight file that is missing, corrupt or of the wrong shape."""
 
 
-class Diverged(Exception):
+class Diverged(NetlibError):
     """Training diverged: a NaN, infinite or exploded (> 1e10) loss, or a non-finite parameter."""
 
     exit_code = 3

@@ -48,7 +48,8 @@ def test_every_worker_refuses_and_only_rank0_says_so(mpiexec, run, tmp_path):
 
 def test_np_only_for_experiments_that_train_data_parallel(run):
     one_line(run('netlib.cli.command', 'run', '--np', '2', 'logic_gates'),
-             'logic_gates does not train data-parallel (--np); mnist_mlp and mnist_cnn do')
+             'logic_gates does not train data-parallel (--np): its DEFAULTS have no '
+             'communicator')
 
 
 def test_netlib_run_np_trains_the_keras_cnn_on_two_workers(mpiexec, run, data_dir, tmp_path):

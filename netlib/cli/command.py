@@ -1,58 +1,148 @@
-"""The ``netlib`` command: list, run, reproduce and report the experiments.
+"""The ``netlib`` command: list, run and tune the experiments installed packages register.
 
 ::
 
-    netlib list                           # experiments, their posts, targets, run times
-    netlib run NAME [flags]               # = python -m experiments.NAME [flags]
-    netlib run --np K NAME [flags]        # = mpiexec -n K python -m experiments.NAME
+    netlib list                           # every experiment: what it does, where from
+    netlib run NAME [flags]               # NAME's main(flags); NAME --help: its flags
+    netlib run path/to/script.py [flags]  # a script of the same shape, unregistered
+    netlib run --np K NAME [flags]        # = mpiexec -n K python -m MODULE
                                           #   --communicator naive [flags]: data-parallel
+    netlib rerun RUN_FOLDER [flags]       # RUN_FOLDER's experiment again, from its args
     netlib tune NAME [--trials N] [--storage URL] [flags]   # Optuna searches NAME's flags
-    netlib reproduce [--only NAME ...]    # = make reproduce (without the set-up)
-    netlib report                         # rewrite results/README.md from the outputs
     netlib doctor [--data-dir DIR]        # versions, BLAS, chainer patches, data found
+    netlib COMMAND [flags]                # a command a package registers, such as
+                                          #   this repository's reproduce and report
 """
 
 import argparse
-import importlib
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Callable, NamedTuple
 
 from netlib import cli
+from netlib.cli import registry
+from netlib.errors import UsageError
 
 
-def parse_args(argv):
-    parser = cli.ArgumentParser(prog='netlib', description=__doc__.split('\n\n')[0],
-                                formatter_class=argparse.RawDescriptionHelpFormatter,
-                                epilog=__doc__.split('::')[1])
-    commands = parser.add_subparsers(dest='command', required=True, metavar='COMMAND')
-    commands.add_parser('list', help='each experiment, its source post, targets and run time')
+class Command(NamedTuple):
+    """A subcommand: *add* puts its parser among the subparsers, *run* runs it on its args."""
+
+    add: Callable
+    run: Callable
+    passes_flags_on: bool = False  # flags it does not know go on to what it runs
+
+
+def add_list(commands):
+    commands.add_parser('list', help='every registered experiment: what it does, where from')
+
+
+def run_list(args):
+    cli.run_main(lambda _: registry.list_experiments(), prog='netlib list')
+
+
+def add_run(commands):
     run = commands.add_parser('run', help='run one experiment (NAME --help: its flags)')
     run.add_argument('--np', type=workers, metavar='K',
-                     help='train data-parallel on K MPI processes (ChainerMN): mnist_mlp, '
-                          'mnist_cnn')
-    run.add_argument('name', metavar='NAME', help='an experiment, see netlib list')
+                     help='train data-parallel on K MPI processes (ChainerMN), where NAME '
+                          'has a --communicator')
+    run.add_argument('name', metavar='NAME',
+                     help='an experiment (see netlib list) or the path of a .py script')
     run.add_argument('flags', nargs=argparse.REMAINDER, help="the experiment's flags")
-    # Its own flags; the rest are the experiment's, fixed for every trial.
+
+
+def run_experiment(args):
+    prog = f'netlib run {args.name}'
+    if args.np:
+        cli.run_main(lambda flags: run_parallel(args.name, args.np, flags), args.flags, prog)
+    else:
+        cli.run_main(lambda flags: registry.load(args.name).main(flags), args.flags, prog)
+
+
+def add_rerun(commands):
+    rerun = commands.add_parser(
+        'rerun', help="run a run folder's experiment again with its args as --config, into "
+                      "the experiment's own --out unless given")
+    rerun.add_argument('folder', metavar='RUN_FOLDER', help='a run folder (it holds args)')
+    rerun.add_argument('flags', nargs=argparse.REMAINDER, help='flags that change the run')
+
+
+def run_rerun(args):
+    from netlib.cli import config  # with the run folder's machinery: not for netlib --help
+
+    def rerun(flags):
+        module = registry.load(config.recorded_experiment(args.folder))
+        return module.main(['--config', str(Path(args.folder) / config.ARGS), *flags])
+    cli.run_main(rerun, args.flags, prog=f'netlib rerun {args.folder}')
+
+
+def add_tune(commands):
     from netlib.scale import tune
+    # Its own flags; the rest are the experiment's, fixed for every trial.
     tune.add_arguments(commands.add_parser(
         'tune', help="search NAME's flags with Optuna (the tune extra)",
         usage='netlib tune NAME [options] [flags of NAME, fixed for every trial]',
         description="Optuna searches NAME's SEARCH_SPACE, one run folder a trial; any of "
                     "NAME's own flags given (netlib run NAME --help) are fixed for every trial "
                     'and leave the search.'))
-    # Its flags (--only NAME ...) are reproduce's own: passed on as they come.
-    commands.add_parser('reproduce', help='rerun the experiments, check targets (--only NAME)',
-                        add_help=False)
-    commands.add_parser('report', help='rewrite results/README.md without rerunning')
+
+
+def run_tune(args):
+    from netlib.scale import tune
+    cli.run_main(lambda flags: tune.main(args, registry.load(args.name), flags), args.flags,
+                 prog=f'netlib tune {args.name}')
+
+
+def add_doctor(commands):
     doctor = commands.add_parser('doctor', help='Python, NumPy, Chainer, Numba, CuPy, BLAS, '
                                                 'the chainer patches applied, the data found')
     doctor.add_argument('--data-dir', help='the data folder to look in (default: '
                                            '$NETLIB_DATA_DIR, else the per-user cache)')
+
+
+def run_doctor(args):
+    from netlib.cli import doctor
+    doctor.main(args.data_dir)
+
+
+BUILT_IN = {'list': Command(add_list, run_list), 'run': Command(add_run, run_experiment),
+            'rerun': Command(add_rerun, run_rerun),
+            'tune': Command(add_tune, run_tune, passes_flags_on=True),
+            'doctor': Command(add_doctor, run_doctor)}
+
+
+# The built-in command a registered one may take the place of (this repository's `list`
+# adds each experiment's targets); `run`, `tune` and the others stay netlib's own.
+REPLACEABLE = {'list'}
+
+
+def registered_commands():
+    """The commands packages register (``netlib.commands``), but for those named like a
+    built-in command that is not :data:`REPLACEABLE`."""
+    def command(name, point):
+        def add(commands):  # its flags are its own, passed on as they come
+            commands.add_parser(name, help=registry.description(point.module, point.attr),
+                                add_help=False)
+
+        def run(args):
+            cli.run_main(point.load(), args.flags, prog=f'netlib {name}')
+        return Command(add, run, passes_flags_on=True)
+    return {name: command(name, point)
+            for name, point in registry.registered(registry.COMMANDS).items()
+            if name not in BUILT_IN or name in REPLACEABLE}
+
+
+def parse_args(argv, commands):
+    parser = cli.ArgumentParser(prog='netlib', description=__doc__.split('\n\n')[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter,
+                                epilog=__doc__.split('::')[1])
+    subparsers = parser.add_subparsers(dest='command', required=True, metavar='COMMAND')
+    for command in commands.values():
+        command.add(subparsers)
     args, rest = parser.parse_known_args(argv)
-    if args.command in ('reproduce', 'tune'):
+    if commands[args.command].passes_flags_on:
         args.flags = rest
     elif rest:
         parser.error(f'unrecognized arguments: {" ".join(rest)}')
@@ -66,59 +156,33 @@ def workers(text):
 
 
 def run_parallel(name, workers, flags):
-    """``mpiexec -n K python -m experiments.NAME FLAGS``, ``--communicator naive`` unless given.
+    """``mpiexec -n K python -m MODULE FLAGS`` (or ``python SCRIPT``), ``--communicator
+    naive`` unless given.
 
     mpiexec is looked for beside this Python first: the mpich wheel of
     ``pip install -e '.[mpi]'`` puts it in the virtualenv's bin/.
     """
     from netlib.scale.parallel import MPI_INSTALL_HINT
-    module = experiment_module(name)
-    if 'communicator' not in module.DEFAULTS:
-        cli.fail('netlib run', f'{name} does not train data-parallel (--np); mnist_mlp and '
-                               'mnist_cnn do')
+    module = registry.load(name)
+    if 'communicator' not in getattr(module, 'DEFAULTS', {}):
+        raise UsageError(f'{name} does not train data-parallel (--np): its DEFAULTS have no '
+                         'communicator')
     search = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get('PATH', '')])
     mpiexec = shutil.which('mpiexec', path=search)
     if mpiexec is None:
-        cli.fail('netlib run', f'--np needs mpiexec: {MPI_INSTALL_HINT}')
+        raise UsageError(f'--np needs mpiexec: {MPI_INSTALL_HINT}')
     if not any(flag.startswith('--communicator') for flag in flags):
         flags = [*flags, '--communicator', 'naive']
-    command = [mpiexec, '-n', str(workers), sys.executable, '-m', module.__name__, *flags]
+    program = [name] if registry.is_script(name) else ['-m', module.__name__]
+    command = [mpiexec, '-n', str(workers), sys.executable, *program, *flags]
     print(' '.join(command), flush=True)
     sys.exit(subprocess.call(command))
 
 
-def experiment_module(name, prog='netlib run'):
-    """``experiments.NAME``, or a one-line error naming the experiments."""
-    from experiments.registry import EXPERIMENTS
-    modules = sorted({experiment.module.split('.')[-1] for experiment in EXPERIMENTS})
-    if name not in modules:
-        cli.fail(prog, f'unknown experiment {name!r}; choose one of: {", ".join(modules)}')
-    return importlib.import_module(f'experiments.{name}')
-
-
 def main(argv=None):
-    args = parse_args(sys.argv[1:] if argv is None else argv)
-    from experiments import report, reproduce
-    if args.command == 'list':
-        cli.run_main(lambda _: report.list_experiments(), prog='netlib list')
-    elif args.command == 'run' and args.np:
-        run_parallel(args.name, args.np, args.flags)
-    elif args.command == 'run':
-        module = experiment_module(args.name)
-        cli.run_main(module.main, args.flags, prog=f'netlib run {args.name}')
-    elif args.command == 'tune':
-        from netlib.scale import tune
-        module = experiment_module(args.name, 'netlib tune')
-        cli.run_main(lambda flags: tune.main(args, module, flags), args.flags,
-                     prog=f'netlib tune {args.name}')
-    elif args.command == 'reproduce':
-        cli.run_main(reproduce.main, args.flags, prog='netlib reproduce')
-    elif args.command == 'doctor':
-        from netlib.cli import doctor
-        doctor.main(args.data_dir)
-    else:
-        report.report()
-        print(f'wrote {report.RESULTS / "README.md"}')
+    commands = {**BUILT_IN, **registered_commands()}
+    args = parse_args(sys.argv[1:] if argv is None else argv, commands)
+    commands[args.command].run(args)
 
 
 if __name__ == '__main__':

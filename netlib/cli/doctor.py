@@ -41,7 +41,7 @@ def main(data_dir=None):
 
 
 def _compiled_kernels():
-    """Numba's answer on one 2x2 window (compiles on a machine's first run, about 1 s)."""
+    """Numba's answer on one 2x2 window (compiled on a machine's first run)."""
     try:
         from netlib.kernels import compiled
         x = np.arange(4, dtype=np.float32).reshape(1, 2, 2)

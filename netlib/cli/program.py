@@ -4,15 +4,23 @@ Bad input must give one line on stderr and exit code 2, never a traceback:
 argparse's own errors print usage plus a message, so :class:`ArgumentParser`
 shortens them, and :func:`run_main` does the same for a :class:`UsageError`
 raised later (a missing data file, an unusable device) and for a request
-that does not fit in memory.
+that does not fit in memory.  Called from Python instead (:mod:`netlib.api`),
+inside :func:`flag_errors_raised`, a bad flag raises that line as a
+:class:`UsageError` and the program goes on.
 """
 
 import argparse
+import contextlib
+import contextvars
 import os
 import sys
 
+from netlib import kernels
 from netlib.cli.memory import no_huge_page_advice, reuse_freed_memory
 from netlib.errors import Diverged, UsageError
+
+# Whether a parser's error raises (a call from Python) or ends the program (the command).
+_FLAG_ERRORS_RAISE = contextvars.ContextVar('flag_errors_raise', default=False)
 
 
 class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
@@ -33,16 +41,32 @@ class ArgumentParser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
     def error(self, message):
+        if _FLAG_ERRORS_RAISE.get():
+            raise UsageError(f'{message} (see --help)')
         fail(self.prog, f'{message} (see --help)')
 
 
+@contextlib.contextmanager
+def flag_errors_raised():
+    """Inside the block a bad flag raises :class:`UsageError` instead of ending the program."""
+    token = _FLAG_ERRORS_RAISE.set(True)
+    try:
+        yield
+    finally:
+        _FLAG_ERRORS_RAISE.reset(token)
+
+
 def run_main(main, argv=None, prog=None):
-    """Call ``main(argv)`` as a program; a user's error becomes one line and its exit code."""
+    """Call ``main(argv)`` as a program; a user's error becomes one line and its exit code.
+
+    The kernels *main* chooses (``--kernels``) are put back after it, as in the Python API.
+    """
     prog = prog or argparse.ArgumentParser().prog
     reuse_freed_memory()  # process-wide, so made here, once, at program start
     no_huge_page_advice()
     try:
-        main(argv)
+        with kernels.using(kernels.chosen()):
+            main(argv)
     except UsageError as error:
         if 'netlib.training.runs' in sys.modules:  # a run folder claimed before the refusal
             sys.modules['netlib.training.runs'].release_unused()

@@ -12,7 +12,8 @@
 Plain data, so that an experiment imports without Optuna (the ``tune``
 extra); :mod:`netlib.scale.tune` turns each range into Optuna's distribution.
 The trial being run, if any, is :func:`current_trial`: the training loop
-(:mod:`netlib.training.loop`) reports to it and stops a trial Optuna prunes.
+(:mod:`netlib.training.extensions.optuna_pruning`) reports to it and stops a
+trial Optuna prunes.
 """
 
 import contextlib

@@ -126,8 +126,8 @@ def split_flags(module, space, experiment_flags):
     command line is fixed instead.  The fixed flags are checked with the
     experiment's own parser (one line and exit 2 if it refuses them).
     """
-    parser = flags.make_parser(module.__doc__, module.DEFAULTS, getattr(module, 'add_flags',
-                                                                       None))
+    parser = flags.make_parser(module.__doc__ or '', getattr(module, 'DEFAULTS', {}),
+                               getattr(module, 'add_flags', None))
     parser.prog = f'netlib tune {module.__name__.split(".")[-1]}'
     options = parser._option_string_actions  # '--lr' and '-u' -> their argparse actions
     given = {options[token.split('=')[0]].dest for token in experiment_flags
