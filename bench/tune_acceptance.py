@@ -72,7 +72,7 @@ def main():
     x, t = x[HELD_OUT], t[HELD_OUT]
     searched = shlex.split(best['command'])[3:]  # netlib run mnist_mlp FLAGS --seed N
     searched = searched[:searched.index('--seed')]
-    default = api.command_line(mnist_mlp.SEARCH_SPACE.budget)
+    default = flags.command_line(mnist_mlp.SEARCH_SPACE.budget)
     rows = []
     for name, flags in (('defaults', default), (f'best (trial {best["trial"]})', searched)):
         scores = []

@@ -32,7 +32,7 @@ def main():
     budget = {**mnist_mlp.SEARCH_SPACE.budget, 'train_size': args.train_size}
     x, t = load_mnist(None, 'test')
     x, t = x[HELD_OUT], t[HELD_OUT]
-    lines = [f'budget: `{" ".join(api.command_line(budget))}`, seeds 0-4', '',
+    lines = [f'budget: `{" ".join(flags.command_line(budget))}`, seeds 0-4', '',
              '| flags | searched: mean | sd | minus defaults | 2 SE | held-out: mean | sd '
              '| minus defaults | 2 SE |', '| --- ' * 9 + '|']
     scores = {}
@@ -40,7 +40,7 @@ def main():
         scores[name] = []
         for seed in SEEDS:
             folder = args.out / f'{name.replace(", ", "-").replace(" ", "")}-seed{seed}'
-            metrics = mnist_mlp.main([*api.command_line({**budget, **flags}), '--seed',
+            metrics = mnist_mlp.main([*flags.command_line({**budget, **flags}), '--seed',
                                       str(seed), '--out', str(folder)])
             scores[name].append((metrics['test_accuracy'], held_out_accuracy(folder, x, t)))
         cells = []

@@ -15,7 +15,7 @@ from chainer.datasets import TupleDataset
 
 from netlib import cli, MLP, optimizers, plots, Regressor
 from netlib.cli import flags
-from netlib.training import steps
+from netlib import steps
 from netlib.datasets.mnist import load_mnist
 from netlib.device import to_numpy
 from netlib.training.runs import Run

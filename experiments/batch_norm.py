@@ -22,7 +22,8 @@ from netlib.evaluation import evaluate
 from netlib.iterators import random_batch
 from netlib.links.mlp import mnist_mlp_sizes
 from netlib.links.regularized import BatchNormMLP
-from netlib.training import comparison, steps
+from netlib import steps
+from netlib.training import comparison
 from netlib.training.runs import Run
 
 DEFAULTS = dict(

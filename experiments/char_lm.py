@@ -29,7 +29,7 @@ from netlib.datasets import text_stream
 from netlib.datasets.text import char_vocabulary, load_text, split
 from netlib.evaluation import language
 from netlib.links.recurrent import CELLS, CharLM, RecurrentState
-from netlib.training import steps
+from netlib import steps
 from netlib.training.runs import Run
 from netlib.training.seed import set_seed
 

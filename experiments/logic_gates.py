@@ -11,7 +11,8 @@ import numpy as np
 from netlib import cli, MLP, plots
 from netlib.cli import flags
 from netlib.evaluation import evaluate, predict
-from netlib.training import comparison, steps
+from netlib import steps
+from netlib.training import comparison
 from netlib.training.runs import Run
 
 DEFAULTS = dict(

@@ -18,7 +18,7 @@ import numpy as np
 
 from netlib import cli, MLP, optimizers, plots
 from netlib.cli import flags
-from netlib.training import steps
+from netlib import steps
 from netlib.datasets.mnist import load_mnist
 from netlib.plots import plt
 from netlib.training.extensions import every_iteration

@@ -22,7 +22,7 @@ import numpy as np
 
 from netlib import cli, optimizers, plots
 from netlib.cli import flags
-from netlib.training import steps
+from netlib import steps
 from netlib.datasets.adding import BASELINE_MSE, adding_problem
 from netlib.training.runs import Run
 from netlib.links.recurrent import CELLS, SequenceRegressor

@@ -33,7 +33,7 @@ import numpy as np
 
 from netlib import cli, optimizers, plots
 from netlib.cli import flags
-from netlib.training import steps
+from netlib import steps
 from netlib.device import to_numpy
 from netlib.errors import UsageError
 from netlib.links.mlp import MLP

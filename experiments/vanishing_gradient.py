@@ -21,7 +21,8 @@ from netlib.datasets.mnist import load_mnist
 from netlib.evaluation import evaluate, gradients
 from netlib.iterators import random_batch
 from netlib.links.mlp import mnist_mlp_sizes
-from netlib.training import comparison, steps
+from netlib import steps
+from netlib.training import comparison
 from netlib.training.extensions import every_iteration
 from netlib.training.runs import Run
 

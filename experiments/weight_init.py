@@ -16,7 +16,8 @@ from netlib.device import to_numpy
 from netlib.evaluation import evaluate
 from netlib.iterators import random_batch
 from netlib.links.mlp import mnist_mlp_sizes
-from netlib.training import comparison, steps
+from netlib import steps
+from netlib.training import comparison
 from netlib.training.runs import Run
 from netlib.training.seed import set_seed
 

@@ -27,7 +27,7 @@ from netlib.errors import UsageError
 from netlib.evaluation.word_vectors import neighbour_overlap, neighbours, score_vectors
 from netlib.links.word2vec import SkipGram
 from netlib.training.extensions.random_streams import RandomStreams
-from netlib.training import steps
+from netlib import steps
 from netlib.training.runs import Run
 from netlib.training.seed import set_seed
 

@@ -70,20 +70,4 @@ def run(experiment, **options):
     (``epoch=1`` is ``--epoch 1``); its metrics."""
     module = registry.load(experiment)
     with called_from_python():
-        return module.main(command_line(options))
-
-
-def command_line(options):
-    """``{'epoch': 1, 'progress': False, 'activation': ('relu', 'tanh')}`` as flags."""
-    argv = []
-    for name, value in options.items():
-        option = '--' + name.replace('_', '-')
-        if value is True:
-            argv.append(option)
-        elif value is False:
-            argv.append('--no-' + name.replace('_', '-'))
-        elif isinstance(value, (list, tuple)):
-            argv += [option, ','.join(map(str, value))]
-        else:
-            argv += [option, str(value)]
-    return argv
+        return module.main(flags.command_line(options))

@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT
 from experiments import steps_regression
 from netlib import optimizers
-from netlib.training import steps
+from netlib import steps
 from netlib.links.mlp import MLP
 from netlib.training.seed import set_seed
 

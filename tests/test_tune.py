@@ -16,7 +16,7 @@ from experiments import mnist_mlp
 from netlib import cli, optimizers
 from netlib.cli import flags
 from netlib.scale import search, tune
-from netlib.training import steps
+from netlib import steps
 from netlib.errors import UsageError
 from netlib.training.runs import Run
 

@@ -28,7 +28,7 @@ import sys
 from netlib import cli, optimizers
 from netlib.cli import config
 from netlib.scale import parallel
-from netlib.training import steps
+from netlib import steps
 from netlib.errors import UsageError
 
 GROUPS = ('data', 'model', 'training', 'optimizer', 'run')
@@ -248,3 +248,19 @@ def parse(argv, description, defaults, add_flags=None, epilog=None):
             parser.error(str(error))
     config.print_if_asked(args)
     return args
+
+
+def command_line(options):
+    """``{'epoch': 1, 'progress': False, 'activation': ('relu', 'tanh')}`` as flags."""
+    argv = []
+    for name, value in options.items():
+        option = '--' + name.replace('_', '-')
+        if value is True:
+            argv.append(option)
+        elif value is False:
+            argv.append('--no-' + name.replace('_', '-'))
+        elif isinstance(value, (list, tuple)):
+            argv += [option, ','.join(map(str, value))]
+        else:
+            argv += [option, str(value)]
+    return argv

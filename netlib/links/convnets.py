@@ -10,7 +10,7 @@ import chainer.functions as F
 import chainer.links as L
 from chainer import initializers
 
-from netlib.training import steps
+from netlib import steps
 from netlib.errors import UsageError
 
 

@@ -4,7 +4,7 @@ import chainer
 import chainer.functions as F
 import chainer.links as L
 
-from netlib.training import steps
+from netlib import steps
 
 
 def mnist_mlp_sizes(args):

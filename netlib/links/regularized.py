@@ -9,7 +9,7 @@ import chainer
 import chainer.functions as F
 import chainer.links as L
 
-from netlib.training import steps
+from netlib import steps
 from netlib.links.mlp import MLP
 
 

@@ -8,7 +8,7 @@ import chainer.functions as F
 import numpy as np
 
 from netlib import optimizers
-from netlib.training import steps
+from netlib import steps
 from netlib.links.convnets import LeNet
 from netlib.links.mlp import MLP
 

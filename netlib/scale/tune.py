@@ -22,7 +22,6 @@ from pathlib import Path
 
 from matplotlib.collections import PathCollection
 
-from netlib import api
 from netlib.cli import flags
 from netlib.scale import search
 from netlib.errors import Diverged, UsageError
@@ -136,7 +135,7 @@ def split_flags(module, space, experiment_flags):
         raise UsageError('--resume: a rerun with the same --storage and --study-name '
                          'continues the study')
     budget = {name: value for name, value in space.budget.items() if name not in given}
-    fixed = api.command_line(budget) + list(experiment_flags)
+    fixed = flags.command_line(budget) + list(experiment_flags)
     parser.parse_args(fixed)
     unknown = sorted(set(space.flags) - {action.dest for action in parser._actions})
     if unknown:
@@ -144,7 +143,7 @@ def split_flags(module, space, experiment_flags):
     for name, values in space.flags.items():  # each end of a range, each choice
         for value in (values if isinstance(values, search.Choice) else
                       (values.low, values.high)):
-            parser.parse_args(fixed + api.command_line({name: value}))
+            parser.parse_args(fixed + flags.command_line({name: value}))
     return fixed, {name: value for name, value in space.flags.items() if name not in given}
 
 
@@ -224,7 +223,7 @@ def objective(trial, args, module, space, fixed, searched, out):
     seeds = [args.seed + k for k in range(args.seeds_per_trial)]
     folders = [out / f'trial-{trial.number:04d}{f"-seed-{seed}" if seed != args.seed else ""}'
                for seed in seeds]
-    command = ['netlib', 'run', args.name, *fixed, *api.command_line(params),
+    command = ['netlib', 'run', args.name, *fixed, *flags.command_line(params),
                '--seed', str(args.seed)]
     for key, value in dict(seed=args.seed, seeds=seeds, out=str(folders[0]),
                            command=shlex.join(command),
@@ -235,7 +234,7 @@ def objective(trial, args, module, space, fixed, searched, out):
           f'{f" (and seed {others})" if others else ""}', flush=True)
     values = []
     for seed, folder in zip(seeds, folders):
-        argv = [*fixed, *api.command_line(params), '--seed', str(seed), '--out', str(folder)]
+        argv = [*fixed, *flags.command_line(params), '--seed', str(seed), '--out', str(folder)]
         try:
             with search.trial_in_progress(trial if seed == args.seed else None, space.key):
                 module.main(argv)
