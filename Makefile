@@ -30,6 +30,8 @@ $(VENV)/.installed: setup.py constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP_INSTALL) setuptools wheel
 	$(PIP_INSTALL) -e '.[test]'
+	# An editable install leaves out the wheel's .pth (chainer patched on import): copied.
+	cp netlib_chainer_compat.pth "$$($(PY) -c 'import sysconfig; print(sysconfig.get_path("purelib"))')"
 	touch $@
 
 install: $(VENV)/.installed

@@ -1,4 +1,16 @@
+import os
+import sysconfig
+
 from setuptools import find_packages, setup
+
+# At start-up, site-packages' .pth files run their import lines: this one puts a finder
+# on sys.meta_path that patches chainer when a script first imports it (no netlib import
+# in the script), and imports nothing else.  A wheel carries it as data for site-packages,
+# relative to the environment's root; an editable install does not (`make install` copies
+# it there).
+HOOK = 'netlib_chainer_compat.pth'
+SITE_PACKAGES = os.path.relpath(sysconfig.get_path('purelib'), sysconfig.get_path('data'))
+
 
 # ChainerUI 0.11 (its last release) is written for SQLAlchemy 1.x.
 UI = ['chainerui==0.11.0', 'sqlalchemy<2']
@@ -27,16 +39,22 @@ setup(
     long_description_content_type='text/markdown',
     # experiments/ is installed too, registered below.
     packages=find_packages(include=['netlib', 'netlib.*', 'experiments', 'experiments.*']),
+    # Beside netlib, so that the hook imports neither netlib nor NumPy before chainer.
+    py_modules=['netlib_chainer_compat', 'netlib_chainer_patches'],
+    data_files=[(SITE_PACKAGES, [HOOK])],
     # Chainer 7.8.1 runs on 3.12 and 3.13 with netlib.compat; constraints.txt pins
     # what was tested on each.
     python_requires='>=3.9,<3.14',
     install_requires=[
         'chainer==7.8.1',
-        'numpy>=1.21',
+        # The tested NumPy of each stack (constraints.txt pins the same): 1.26 up to
+        # Python 3.11, 2.5 from 3.12 on.
+        'numpy>=1.26,<2; python_version < "3.12"',
+        'numpy>=2.5,<2.6; python_version >= "3.12"',
         'matplotlib>=3.8',  # Figure.get_suptitle / get_supxlabel: netlib.plots.figure_check
         # netlib.kernels.compiled: the element-wise passes compiled (pooling, optimizer updates);
         # Numba 0.61 is the first for Python 3.13.
-        'numba>=0.59,<0.62',
+        'numba>=0.61,<0.69',
         # chainer.testing (imported by chainer.gradient_check) imports pkg_resources,
         # which setuptools 82 removed.
         'setuptools<82',

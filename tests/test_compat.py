@@ -2,6 +2,8 @@
 condition holds, and each patched chainer function gives NumPy's numbers."""
 
 import ast
+import importlib.metadata
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -15,10 +17,11 @@ from netlib import compat
 
 ROOT = Path(__file__).resolve().parents[1]
 NUMPY = tuple(int(part) for part in np.__version__.split('.')[:2])
+SETUPTOOLS = (int(importlib.metadata.version('setuptools').split('.')[0]),)
 
 
 def _expected_patches():
-    """The conditions, stated as versions rather than the probes compat.py uses."""
+    """The conditions, stated as versions rather than the probes the patches use."""
     return {
         # Always: its imports cost start-up time everywhere (and are gone in NumPy 2, on
         # Python 3.12, in setuptools >= 74 or 82).
@@ -27,14 +30,22 @@ def _expected_patches():
         'resize_images': NUMPY >= (1, 24),
         'categorical_log_prob': NUMPY >= (2, 0),
         'pad_sequence': NUMPY >= (2, 0),
+        'testing_pkg_resources': SETUPTOOLS >= (81,),
+        'chainermn_copy_false': NUMPY >= (2, 0),
     }
 
 
 def test_each_patch_applied_exactly_when_needed():
+    """In a process that imports chainer and the two modules patched at their own import."""
     expected = _expected_patches()
     assert set(compat.PATCHES) == set(expected)
-    assert sorted(compat.APPLIED) == sorted(name for name, needed in expected.items()
-                                            if needed)
+    completed = subprocess.run(
+        [sys.executable, '-c', 'import json, chainer, chainer.testing, '
+         'chainermn.communicators._memory_utility, netlib_chainer_compat as compat; '
+         'print(json.dumps(compat.APPLIED))'], capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    assert sorted(json.loads(completed.stdout)) == sorted(
+        name for name, needed in expected.items() if needed)
 
 
 def test_numpy_itself_is_unchanged():

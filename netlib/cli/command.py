@@ -10,6 +10,7 @@
     netlib rerun RUN_FOLDER [flags]       # RUN_FOLDER's experiment again, from its args
     netlib tune NAME [--trials N] [--storage URL] [flags]   # Optuna searches NAME's flags
     netlib doctor [--data-dir DIR]        # versions, BLAS, chainer patches, data found
+    netlib data chainer-cache             # Chainer's MNIST cache, for its get_mnist()
     netlib COMMAND [flags]                # a command a package registers, such as
                                           #   this repository's reproduce and report
 """
@@ -107,10 +108,30 @@ def run_doctor(args):
     doctor.main(args.data_dir)
 
 
+def add_data(commands):
+    data = commands.add_parser('data', help="chainer-cache: fill Chainer's dataset cache "
+                                            'with MNIST, for chainer.datasets.get_mnist() '
+                                            'offline')
+    data.add_argument('what', choices=['chainer-cache'])
+    data.add_argument('--data-dir', help='where the MNIST files are (default: '
+                                         '$NETLIB_DATA_DIR, else the per-user cache)')
+    data.add_argument('--root', help="Chainer's dataset root (default: "
+                                     '$CHAINER_DATASET_ROOT, else ~/.chainer/dataset)')
+
+
+def run_data(args):
+    from netlib.datasets import chainer_cache
+
+    def fill(_):
+        folder = chainer_cache.fill_mnist(args.data_dir, args.root)
+        print(f'{folder}: train.npz and test.npz, as chainer.datasets.get_mnist() reads them')
+    cli.run_main(fill, prog='netlib data')
+
+
 BUILT_IN = {'list': Command(add_list, run_list), 'run': Command(add_run, run_experiment),
             'rerun': Command(add_rerun, run_rerun),
             'tune': Command(add_tune, run_tune, passes_flags_on=True),
-            'doctor': Command(add_doctor, run_doctor)}
+            'doctor': Command(add_doctor, run_doctor), 'data': Command(add_data, run_data)}
 
 
 # The built-in command a registered one may take the place of (this repository's `list`

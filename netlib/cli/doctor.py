@@ -29,11 +29,25 @@ def lines(data_dir=None):
     if 'cupy' not in found:
         report.append(f'{"cupy":11} not installed: CPU only (pip install netlib[gpu])')
     report.append(f'compat      {len(compat.APPLIED)} of {len(compat.PATCHES)} chainer '
-                  'patches applied')
+                  'patches applied in this process')
+    report.append(f'  hook: {_hook()}')
     for name, why in compat.PATCHES.items():
-        state = 'applied' if name in compat.APPLIED else 'not needed'
+        state = ('applied' if name in compat.APPLIED else 'on import'
+                 if compat.APPLIED_ON_IMPORT_OF.get(name, __name__) not in sys.modules
+                 else 'not needed')
         report.append(f'  {name:21} {state:10} {why}')
     return report + _data(data_dir)
+
+
+def _hook():
+    """Whether a script's bare ``import chainer`` gets the patches, and why not."""
+    switch = os.environ.get(compat.VARIABLE)
+    if switch is not None and switch.strip() == '0':
+        return f'off ({compat.VARIABLE}=0): a script of your own imports stock chainer'
+    if not compat.active():
+        return 'not installed: netlib_chainer_compat.pth is not in site-packages'
+    return ('on: any script that imports chainer gets these patches '
+            f'({compat.VARIABLE}=0 turns it off)')
 
 
 def main(data_dir=None):
