@@ -36,6 +36,8 @@ PATCHES = {
                             'a tuple in NumPy 2',
     'pad_sequence': 'chainer/functions/array/pad_sequence.py: NumPy 2 refuses -1 in an '
                     'unsigned array',
+    'sparse_matmul_float16': 'chainer/functions/math/sparse_matmul.py: scipy.sparse refuses '
+                             'float16 since SciPy 1.15',
     'testing_pkg_resources': 'chainer/testing/helper.py, doctest_helper.py: pkg_resources '
                              'deprecated in setuptools 81, gone in 82',
     'chainermn_copy_false': "chainermn/communicators/_memory_utility.py: np.array's "

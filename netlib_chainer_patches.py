@@ -69,6 +69,7 @@ def after_import():
     import chainer.functions.array.as_strided as as_strided
     import chainer.functions.array.pad_sequence
     import chainer.functions.array.resize_images
+    import chainer.functions.math.sparse_matmul as sparse_matmul
 
     if 'as_strided' in APPLIED:
         as_strided.AsStridedGrad.forward = _with_old_numpy(as_strided.AsStridedGrad.forward,
@@ -89,6 +90,9 @@ def after_import():
     if not _stores_negative_in_unsigned():
         _cast_padding_first(chainer.functions.array.pad_sequence.PadSequence)
         APPLIED.append('pad_sequence')
+    if sparse_matmul._scipy_available and not _sparse_takes_float16(sparse_matmul.sparse):
+        sparse_matmul._coo_matmul_cpu = _float16_in_float32(sparse_matmul._coo_matmul_cpu)
+        APPLIED.append('sparse_matmul_float16')
 
 
 def _stores_negative_in_unsigned():
@@ -111,6 +115,26 @@ def _cast_padding_first(pad_sequence):
         return forward(self, xs)
 
     pad_sequence.forward = forward_cast_padding
+
+
+def _sparse_takes_float16(sparse):
+    try:
+        sparse.coo_matrix(numpy.ones((1, 1), numpy.float16))
+    except ValueError:
+        return False
+    return True
+
+
+def _float16_in_float32(coo_matmul_cpu):
+    """sparse_matmul.py hands float16 values to scipy.sparse, which SciPy 1.15 refuses.
+    Multiply them in float32 and return the dtype asked for, as its GPU path does."""
+
+    def coo_matmul_in_float32(A_data, A_row, A_col, A_shape, B, dtype):
+        if A_data.dtype == numpy.float16:
+            A_data = A_data.astype(numpy.float32)
+        return coo_matmul_cpu(A_data, A_row, A_col, A_shape, B, dtype)
+
+    return coo_matmul_in_float32
 
 
 def without_pkg_resources(load):

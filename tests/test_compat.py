@@ -17,6 +17,7 @@ from netlib import compat
 
 ROOT = Path(__file__).resolve().parents[1]
 NUMPY = tuple(int(part) for part in np.__version__.split('.')[:2])
+SCIPY = tuple(int(part) for part in importlib.metadata.version('scipy').split('.')[:2])
 SETUPTOOLS = (int(importlib.metadata.version('setuptools').split('.')[0]),)
 
 
@@ -30,6 +31,7 @@ def _expected_patches():
         'resize_images': NUMPY >= (1, 24),
         'categorical_log_prob': NUMPY >= (2, 0),
         'pad_sequence': NUMPY >= (2, 0),
+        'sparse_matmul_float16': SCIPY >= (1, 15),
         'testing_pkg_resources': SETUPTOOLS >= (81,),
         'chainermn_copy_false': NUMPY >= (2, 0),
     }
@@ -129,3 +131,13 @@ def test_as_strided_forward_and_backward():
     counts = np.zeros(4, np.float32)
     np.add.at(counts, index, 1)
     np.testing.assert_array_equal(x.grad, counts)
+
+
+def test_sparse_matmul_in_float16():
+    """Chainer's COO product of float16 values against the dense product in float32."""
+    dense = np.array([[0, 1.5, 0], [2, 0, -0.5]], np.float16)
+    b = np.random.RandomState(2).rand(3, 4).astype(np.float16)
+    sparse = chainer.utils.to_coo(dense)
+    y = F.sparse_matmul(sparse, b).array
+    assert y.dtype == np.float16
+    np.testing.assert_allclose(y, dense.astype(np.float32) @ b.astype(np.float32), rtol=1e-3)
