@@ -11,6 +11,8 @@ import resource
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
 
 # Room for the imports of an experiment, not for the arrays these requests need.
@@ -49,4 +51,19 @@ def test_a_batch_too_large_for_memory_leaves_no_run_folder(tmp_path, data_dir):
                          '--test-size', 100, '--data-dir', data_dir,
                          '--out', tmp_path / 'run', memory=MEMORY_LIMIT)
     assert_one_line_error(result, 'not enough memory')
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- a network that does not fit the window is refused before anything is written ----
+
+@pytest.mark.parametrize('args, expected', [
+    (['--kernel', 100], 'does not fit in a 64-bit window'),
+    (['--pool', 1000], 'wider than the'),
+    (['--train-windows', 10, '--batchsize', 100], 'larger than the 20 training'),
+])
+def test_byte_cnn_refuses_a_network_or_batch_that_does_not_fit(args, expected, tmp_path,
+                                                                data_dir):
+    result = run_command('experiments.byte_cnn', *args, '--epoch', 1, '--test-windows', 10,
+                         '--data-dir', data_dir, '--out', tmp_path / 'run')
+    assert_one_line_error(result, expected)
     assert list(tmp_path.iterdir()) == []
