@@ -29,6 +29,10 @@ def run_command(module, *args, memory=None, env=None):
                           env={**os.environ, **(env or {})})
 
 
+def netlib(*args):
+    return run_command('netlib.cli.command', *args)
+
+
 def assert_one_line_error(result, expected=''):
     assert result.returncode == 2, result.stdout + result.stderr
     assert 'Traceback' not in result.stderr
@@ -67,3 +71,45 @@ def test_byte_cnn_refuses_a_network_or_batch_that_does_not_fit(args, expected, t
                          '--data-dir', data_dir, '--out', tmp_path / 'run')
     assert_one_line_error(result, expected)
     assert list(tmp_path.iterdir()) == []
+
+
+# -- every netlib command reports a damaged results file in one line -----------------
+
+DAMAGED_RESULTS = {
+    'metrics not an object': ('steps_regression_blog/metrics.json', '["loss", 1.0]'),
+    'metric not a number': ('steps_regression_blog/metrics.json', '{"loss": "low"}'),
+    'texts not an object': ('char_lm/metrics.json', '{"samples": ["The minister"]}'),
+    'spread not an object': ('seed_spread.json', '[1, 2]'),
+    'spread without metrics': ('seed_spread.json', '{"mnist_mlp": 3}'),
+    'spread of words': ('seed_spread.json', '{"mnist_mlp": {"metrics": {"test_accuracy": '
+                                            '["high"]}}}'),
+}
+
+
+@pytest.mark.parametrize('case', sorted(DAMAGED_RESULTS))
+def test_netlib_report_names_a_damaged_file_in_one_line(case, tmp_path):
+    name, text = DAMAGED_RESULTS[case]
+    (tmp_path / name).parent.mkdir(exist_ok=True)
+    (tmp_path / name).write_text(text)
+    assert_one_line_error(netlib('report', '--results', tmp_path), str(tmp_path / name))
+    assert not (tmp_path / 'README.md').exists()
+
+
+def test_netlib_report_names_a_folder_where_metrics_should_be(tmp_path):
+    (tmp_path / 'steps_regression_blog' / 'metrics.json').mkdir(parents=True)
+    assert_one_line_error(netlib('report', '--results', tmp_path), 'metrics.json')
+    assert not (tmp_path / 'README.md').exists()
+
+
+def test_netlib_list_names_damaged_run_times_in_one_line(tmp_path):
+    (tmp_path / 'run_times.json').write_text('{"mnist_mlp": "slow"}')
+    assert_one_line_error(netlib('list', '--results', tmp_path), 'run_times.json')
+
+
+@pytest.mark.parametrize('command', [['report'], ['reproduce', '--only', 'steps_regression']])
+def test_results_that_is_a_file_is_refused_in_one_line(command, tmp_path):
+    taken = tmp_path / 'results'
+    taken.write_text('not a folder')
+    assert_one_line_error(netlib(*command, '--results', taken), str(taken))
+    assert taken.read_text() == 'not a folder'
+    assert list(tmp_path.iterdir()) == [taken]
