@@ -6,14 +6,19 @@ nothing; every ``netlib`` command, a registered one too, reports a damaged
 file in one line that names it; a damaged cache entry is decoded anew.
 """
 
+import gzip
+import hashlib
+import json
 import os
 import resource
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from conftest import ROOT
+from netlib.datasets.mnist import parse_idx
 
 # Room for the imports of an experiment, not for the arrays these requests need.
 MEMORY_LIMIT = 3 * 2 ** 30
@@ -113,3 +118,31 @@ def test_results_that_is_a_file_is_refused_in_one_line(command, tmp_path):
     assert_one_line_error(netlib(*command, '--results', taken), str(taken))
     assert taken.read_text() == 'not a folder'
     assert list(tmp_path.iterdir()) == [taken]
+
+
+# -- a damaged entry of the decoded-MNIST cache is decoded anew ----------------------
+
+def write_huge_shape_entry(path):
+    """An .npy file whose header claims a terabyte, over a few bytes."""
+    with open(path, 'wb') as handle:
+        np.lib.format.write_array_header_1_0(
+            handle, {'descr': '|u1', 'fortran_order': False, 'shape': (2 ** 40,)})
+        handle.write(bytes(8))
+
+
+@pytest.mark.parametrize('damage', ['empty', 'huge shape'])
+def test_a_damaged_cache_entry_is_decoded_anew(damage, tmp_path, data_dir):
+    labels_gz = (data_dir / 'mnist' / 't10k-labels-idx1-ubyte.gz').read_bytes()
+    entry = tmp_path / 'xdg' / 'netlib' / 'decoded' / f'{hashlib.sha256(labels_gz).hexdigest()}.npy'
+    entry.parent.mkdir(parents=True)
+    if damage == 'empty':
+        entry.write_bytes(b'')
+    else:
+        write_huge_shape_entry(entry)
+    result = run_command('experiments.mnist_mlp', '--epoch', 1, '--train-size', 100,
+                         '--test-size', 100, '--data-dir', data_dir, '--out', tmp_path / 'run',
+                         env={'XDG_CACHE_HOME': str(tmp_path / 'xdg')})
+    assert result.returncode == 0, result.stderr
+    assert json.loads((tmp_path / 'run' / 'metrics.json').read_text())
+    np.testing.assert_array_equal(np.load(entry), parse_idx(gzip.decompress(labels_gz),
+                                                            'labels'))
