@@ -68,7 +68,6 @@ def main(argv=None):
     train, test = bytedata.windows_by_source(
         [jpegs, exes], args.test_files, args.train_windows, args.test_windows, args.window,
         args.seed)
-    byte_files.save_encoded(run.out, jpegs)
 
     # 1: settings
     model = Classifier(ByteCNN(
@@ -89,6 +88,9 @@ def main(argv=None):
     counts = confusion_matrix(t, predict(model.predictor, run.device.send(x)), len(KINDS))
     names = [kind.name for kind in KINDS]
     print_confusion(counts, 'class', names)
+    # The encoded JPEGs the split names, written only now: refused flags (a kernel wider
+    # than the window, a batch larger than the data) leave no run folder behind.
+    byte_files.save_encoded(run.out, jpegs)
     metrics = {**final_metrics(log), 'confusion': counts.tolist()}
     print(f'test accuracy {metrics["test_accuracy"]:.4f}')
     plots.confusion_heatmap(run.path('confusion.png'), counts, names, 'ByteCNN on windows of '

@@ -16,14 +16,14 @@ import numpy as np
 
 from netlib import cli
 from netlib.cli import registry
-from netlib.files import atomic_write, read_json
+from netlib.files import atomic_write
 from experiments.registry import EXPERIMENTS
+from experiments.results_files import (recorded_metrics, results_folder, run_times,
+                                       seed_spreads)
 from experiments.targets import Spread
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / 'results'
-RUN_TIMES = 'run_times.json'      # seconds per experiment, from the last reproduction
-SEED_SPREAD = 'seed_spread.json'  # per experiment: the seeds run and each metric's values
 
 
 @dataclass
@@ -43,20 +43,6 @@ class Row:
             return ''
         met = sum(self.target.passes(value, {}, self.spread) for value in self.spread.values)
         return f'{met} of {len(self.spread.values)}'
-
-
-def recorded_metrics(experiment, results):
-    """The metrics of an experiment's reference output, if it has one."""
-    path = results / experiment.name / 'metrics.json'
-    return read_json(path) if path.exists() else None
-
-
-def seed_spreads(results):
-    """{(experiment, metric): Spread} from ``seed_spread.json``, if it was measured."""
-    path = results / SEED_SPREAD
-    recorded = read_json(path) if path.exists() else {}
-    return {(name, metric): Spread(tuple(values))
-            for name, runs in recorded.items() for metric, values in runs['metrics'].items()}
 
 
 def check(experiment, metrics, spreads):
@@ -156,7 +142,7 @@ def main(argv=None):
     parser.add_argument('--results', type=Path, default=RESULTS,
                         help='folder of the reference outputs')
     args = parser.parse_args(argv)
-    report(args.results)
+    report(results_folder(args.results))
     print(f'wrote {args.results / "README.md"}')
 
 
@@ -167,9 +153,7 @@ def list_main(argv=None):
     parser.add_argument('--results', type=Path, default=RESULTS,
                         help='folder of the reference outputs (their run times, seed spreads)')
     args = parser.parse_args(argv)
-    times = (read_json(args.results / RUN_TIMES) if (args.results / RUN_TIMES).exists()
-             else {})
-    spreads = seed_spreads(args.results)
+    times, spreads = run_times(args.results), seed_spreads(args.results)
     registry.list_experiments(lambda name: reproduction_lines(name, times, spreads))
 
 

@@ -25,9 +25,12 @@ from pathlib import Path
 
 from netlib import cli
 from netlib.cli import flags
+from netlib.errors import UsageError
 from netlib.files import read_json, write_json
 from experiments.registry import EXPERIMENTS
-from experiments.report import RESULTS, ROOT, RUN_TIMES, SEED_SPREAD, report
+from experiments.report import RESULTS, ROOT, report
+from experiments.results_files import (RUN_TIMES, SEED_SPREAD, read_object,
+                                       recorded_metrics, run_times)
 
 SEED_RUNS = ROOT / 'runs' / 'seeds'
 
@@ -68,7 +71,7 @@ def run_experiment(experiment, results):
             shutil.rmtree(final, ignore_errors=True)
             if previous.exists():
                 previous.rename(final)
-    return read_json(final / 'metrics.json') if succeeded else None
+    return recorded_metrics(experiment, results) if succeeded else None
 
 
 def run_module(experiment, out, *extra):
@@ -93,7 +96,7 @@ def measure_spread(experiments, seeds, results):
             metrics = read_json(out / 'metrics.json')
             for metric in values:
                 values[metric].append(metrics[metric])
-        spread = read_json(path) if path.exists() else {}  # as it is now: merged, not replaced
+        spread = read_object(path, 'an object of seed spreads')  # merged, not replaced
         spread[experiment.name] = {'seeds': list(range(seeds)), 'metrics': values}
         write_json(path, spread)  # after each experiment: an interruption keeps the rest
         for metric, measured in values.items():
@@ -102,15 +105,18 @@ def measure_spread(experiments, seeds, results):
 
 def main(argv=None):
     args = parse_args(argv)
-    args.results.mkdir(parents=True, exist_ok=True)
+    try:
+        args.results.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # a file of that name, a read-only place
+        raise UsageError(f'--results {args.results}: cannot make the folder '
+                         f'({error.strerror})') from None
     chosen = [e for e in EXPERIMENTS if not args.only or e.name in args.only]
     if args.seeds:
         measure_spread(chosen, args.seeds, args.results)
         report(args.results)
         return
     started, fresh = time.perf_counter(), {}
-    times_path = args.results / RUN_TIMES
-    times = read_json(times_path) if times_path.exists() else {}
+    times = run_times(args.results)
     for number, experiment in enumerate(chosen, start=1):
         print(f'[{number}/{len(chosen)}] {experiment.name}', flush=True)
         begun = time.perf_counter()
@@ -118,7 +124,7 @@ def main(argv=None):
         times[experiment.name] = round(time.perf_counter() - begun, 1)
         print(f'[{number}/{len(chosen)}] {experiment.name} done in '
               f'{times[experiment.name]:.1f} s', flush=True)
-    write_json(times_path, times)
+    write_json(args.results / RUN_TIMES, times)
     rows = report(args.results, fresh)
     checked = [row for row in rows if row.experiment.name in fresh]
     missed = [row for row in checked if not row.passed]

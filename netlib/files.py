@@ -45,3 +45,5 @@ def read_json(path):
             return json.load(handle)
     except ValueError as error:  # json.JSONDecodeError and undecodable bytes
         raise DataError(f'{path} is not valid JSON ({error})') from None
+    except OSError as error:  # a folder where the file should be, no permission
+        raise DataError(f'cannot read {path} ({error.strerror})') from None

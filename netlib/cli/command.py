@@ -29,7 +29,8 @@ from netlib.errors import UsageError
 
 
 class Command(NamedTuple):
-    """A subcommand: *add* puts its parser among the subparsers, *run* runs it on its args."""
+    """A subcommand: *add* puts its parser among the subparsers, *run* runs it on its args
+    (inside the program entry, :func:`main`)."""
 
     add: Callable
     run: Callable
@@ -41,7 +42,7 @@ def add_list(commands):
 
 
 def run_list(args):
-    cli.run_main(lambda _: registry.list_experiments(), prog='netlib list')
+    registry.list_experiments()
 
 
 def add_run(commands):
@@ -55,11 +56,10 @@ def add_run(commands):
 
 
 def run_experiment(args):
-    prog = f'netlib run {args.name}'
     if args.np:
-        cli.run_main(lambda flags: run_parallel(args.name, args.np, flags), args.flags, prog)
+        run_parallel(args.name, args.np, args.flags)
     else:
-        cli.run_main(lambda flags: registry.load(args.name).main(flags), args.flags, prog)
+        registry.load(args.name).main(args.flags)
 
 
 def add_rerun(commands):
@@ -72,11 +72,8 @@ def add_rerun(commands):
 
 def run_rerun(args):
     from netlib.cli import config  # with the run folder's machinery: not for netlib --help
-
-    def rerun(flags):
-        module = registry.load(config.recorded_experiment(args.folder))
-        return module.main(['--config', str(Path(args.folder) / config.ARGS), *flags])
-    cli.run_main(rerun, args.flags, prog=f'netlib rerun {args.folder}')
+    module = registry.load(config.recorded_experiment(args.folder))
+    module.main(['--config', str(Path(args.folder) / config.ARGS), *args.flags])
 
 
 def add_tune(commands):
@@ -92,8 +89,7 @@ def add_tune(commands):
 
 def run_tune(args):
     from netlib.scale import tune
-    cli.run_main(lambda flags: tune.main(args, registry.load(args.name), flags), args.flags,
-                 prog=f'netlib tune {args.name}')
+    tune.main(args, registry.load(args.name), args.flags)
 
 
 def add_doctor(commands):
@@ -121,11 +117,8 @@ def add_data(commands):
 
 def run_data(args):
     from netlib.datasets import chainer_cache
-
-    def fill(_):
-        folder = chainer_cache.fill_mnist(args.data_dir, args.root)
-        print(f'{folder}: train.npz and test.npz, as chainer.datasets.get_mnist() reads them')
-    cli.run_main(fill, prog='netlib data')
+    folder = chainer_cache.fill_mnist(args.data_dir, args.root)
+    print(f'{folder}: train.npz and test.npz, as chainer.datasets.get_mnist() reads them')
 
 
 BUILT_IN = {'list': Command(add_list, run_list), 'run': Command(add_run, run_experiment),
@@ -148,7 +141,7 @@ def registered_commands():
                                 add_help=False)
 
         def run(args):
-            cli.run_main(point.load(), args.flags, prog=f'netlib {name}')
+            point.load()(args.flags)
         return Command(add, run, passes_flags_on=True)
     return {name: command(name, point)
             for name, point in registry.registered(registry.COMMANDS).items()
@@ -201,9 +194,18 @@ def run_parallel(name, workers, flags):
 
 
 def main(argv=None):
+    """The ``netlib`` program: every command runs inside the one program entry
+    (:func:`netlib.cli.run_main`), so bad input to any of them ends in one line."""
     commands = {**BUILT_IN, **registered_commands()}
     args = parse_args(sys.argv[1:] if argv is None else argv, commands)
-    commands[args.command].run(args)
+    cli.run_main(lambda _: commands[args.command].run(args), prog=program_name(args))
+
+
+def program_name(args):
+    """The name an error line starts with: ``netlib run NAME``, ``netlib rerun RUN_FOLDER``,
+    ``netlib list``."""
+    subject = getattr(args, 'name', None) or getattr(args, 'folder', None)
+    return ' '.join(['netlib', args.command, *([subject] if subject else [])])
 
 
 if __name__ == '__main__':

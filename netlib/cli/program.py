@@ -19,6 +19,8 @@ from netlib import kernels
 from netlib.cli.memory import no_huge_page_advice, reuse_freed_memory
 from netlib.errors import Diverged, UsageError
 
+# What run_main ends in one line (or, for Ctrl-C and a closed pipe, none) and an exit code.
+ENDED_IN_ONE_LINE = (UsageError, Diverged, MemoryError, KeyboardInterrupt, BrokenPipeError)
 # Whether a parser's error raises (a call from Python) or ends the program (the command).
 _FLAG_ERRORS_RAISE = contextvars.ContextVar('flag_errors_raise', default=False)
 
@@ -59,7 +61,9 @@ def flag_errors_raised():
 def run_main(main, argv=None, prog=None):
     """Call ``main(argv)`` as a program; a user's error becomes one line and its exit code.
 
-    The kernels *main* chooses (``--kernels``) are put back after it, as in the Python API.
+    Whatever ends it early but divergence, a run folder it claimed and left
+    unused (:func:`netlib.training.runs.release_unused`) is taken back.  The
+    kernels *main* chooses (``--kernels``) are put back after it, as in the Python API.
     """
     prog = prog or argparse.ArgumentParser().prog
     reuse_freed_memory()  # process-wide, so made here, once, at program start
@@ -67,23 +71,34 @@ def run_main(main, argv=None, prog=None):
     try:
         with kernels.using(kernels.chosen()):
             main(argv)
-    except UsageError as error:
-        if 'netlib.training.runs' in sys.modules:  # a run folder claimed before the refusal
-            sys.modules['netlib.training.runs'].release_unused()
+    except BaseException as error:
+        if not isinstance(error, Diverged):  # a diverged run keeps its log, for inspection
+            _release_unused()
+        if not isinstance(error, ENDED_IN_ONE_LINE):
+            raise  # an exit of its own, or a bug: its traceback is the report
+        _end(prog, error)
+
+
+def _release_unused():
+    """Take back the run folders claimed and left unused (none where no run was made)."""
+    if 'netlib.training.runs' in sys.modules:  # not imported for a command that runs nothing
+        sys.modules['netlib.training.runs'].release_unused()
+
+
+def _end(prog, error):
+    """End the program for *error*, one of :data:`ENDED_IN_ONE_LINE`."""
+    if isinstance(error, (UsageError, Diverged)):
         fail(prog, error, error.exit_code)
-    except Diverged as error:
-        fail(prog, error, error.exit_code)
-    except MemoryError:
+    if isinstance(error, MemoryError):
         fail(prog, 'not enough memory for this run: try a smaller --batchsize, --unit or '
                    '--units')
-    except KeyboardInterrupt:
+    if isinstance(error, KeyboardInterrupt):
         print('interrupted', file=sys.stderr)
         sys.exit(130)
-    except BrokenPipeError:
-        # The reader went away (`netlib list | head`): stop quietly, as Python's
-        # documentation recommends, with stdout pointed at devnull for the exit flush.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(1)
+    # The reader went away (`netlib list | head`): stop quietly, as Python's
+    # documentation recommends, with stdout pointed at devnull for the exit flush.
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(1)
 
 
 def fail(prog, message, code=UsageError.exit_code):

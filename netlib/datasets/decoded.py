@@ -8,10 +8,17 @@ The cache is ``$XDG_CACHE_HOME/netlib/decoded`` (``~/.cache/netlib/decoded``);
 where it cannot be written, files are decoded every time.
 """
 
+import math
+import os
+
 import numpy as np
 
 from netlib.datasets.fetch import sha256_of, user_cache
 from netlib.files import atomic_path
+
+# np.save writes format 1.0, or 2.0 for a header over 64 KiB.
+_HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0,
+                   (2, 0): np.lib.format.read_array_header_2_0}
 
 
 # MNIST: decompressing took 0.17 s of every run (0.14 s the training set); loading the
@@ -21,7 +28,7 @@ def decoded(compressed, decode, check):
     passes on the kept one; a fresh decode is kept for next time."""
     path = user_cache() / "decoded" / f"{sha256_of(compressed)}.npy"
     try:
-        array = np.load(path, allow_pickle=False)
+        array = _kept(path)
         if check(array):
             return array
     except (OSError, ValueError):  # no entry yet, or a damaged one
@@ -34,3 +41,22 @@ def decoded(compressed, decode, check):
     except OSError:
         pass  # a read-only home: decode every time
     return array
+
+
+def _kept(path):
+    """The array kept at *path*; ValueError where the entry is damaged.
+
+    Its header is checked against the bytes after it before anything is read,
+    so an entry cut short (even to nothing) or claiming a larger shape than it
+    holds is decoded anew instead of failing (or filling memory) on every run.
+    """
+    with open(path, "rb") as handle:
+        version = np.lib.format.read_magic(handle)  # ValueError on an empty file too
+        if version not in _HEADER_READERS:
+            raise ValueError(f"{path}: .npy format {version} is not one netlib writes")
+        shape, _, dtype = _HEADER_READERS[version](handle)
+        held = os.fstat(handle.fileno()).st_size - handle.tell()
+        if dtype.hasobject or math.prod(shape) * dtype.itemsize != held:
+            raise ValueError(f"{path}: its header does not describe the {held} bytes after it")
+        handle.seek(0)
+        return np.lib.format.read_array(handle, allow_pickle=False)

@@ -3,7 +3,8 @@
 Every experiment starts with ``run = Run(args)`` and writes through it.  The
 run folder is made only when the first file is written, and input refused
 after that (a batch larger than the data, found when training starts) takes
-it back (:func:`release_unused`): refused input leaves nothing behind.  It
+it back (:func:`release_unused`): refused input leaves nothing behind, nor
+does a run that fails (out of memory, say) before its first record.  It
 is never one an earlier run wrote:
 a non-empty ``--out`` gets a numbered sibling (``out-2``, ``out-3``, ...)
 unless ``--resume`` continues a snapshot in it.  Every file is written to a
@@ -11,6 +12,7 @@ temporary name and renamed, so a kill leaves the old or the new file, never
 half of one.
 """
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -27,6 +29,7 @@ from netlib.training.seed import set_seed
 
 # Every run's args record the folder used; a claim is this file made exclusively.
 ARGS = 'args'
+LOG = 'log'  # LogReport's records, written also when the run fails
 CLAIMED = []  # (folder, the outermost folder this process made for it) for release_unused
 
 
@@ -89,7 +92,7 @@ class Run:
     def keep_log(self, records):
         """``log``: LogReport records (also a run cut short by divergence keeps its own)."""
         if self.writes:
-            write_json(self.out / 'log', records)
+            write_json(self.out / LOG, records)
 
     def save_metrics(self, metrics):
         """``metrics.json``: the final numbers ``make reproduce`` checks; says where.
@@ -100,7 +103,7 @@ class Run:
         if not self.writes:
             return metrics
         write_json(self.out / 'metrics.json', metrics)
-        if not (self.out / 'log').exists():
+        if not (self.out / LOG).exists():
             numbers = {key: value for key, value in metrics.items()
                        if isinstance(value, (int, float))}
             self.keep_log([{'epoch': 0, 'iteration': 0, **numbers}])
@@ -145,16 +148,32 @@ def _claim(folder):
 
 
 def release_unused():
-    """Take back the run folders this process claimed and wrote nothing to but ``args``
-    (called when input is refused after the claim)."""
+    """Take back the run folders this process claimed and left unused (:func:`unused`):
+    called when input is refused, or the run fails before its first record."""
     while CLAIMED:
         folder, made = CLAIMED.pop()
-        if folder.is_dir() and [path.name for path in folder.iterdir()] == [ARGS]:
-            (folder / ARGS).unlink()
-            for path in (folder, *folder.parents) if made else ():
-                try:
-                    path.rmdir()
-                except OSError:  # another run's files arrived meanwhile
-                    break
-                if path == made:
-                    break
+        if not unused(folder):
+            continue
+        for name in (ARGS, LOG):
+            (folder / name).unlink(missing_ok=True)
+        for path in (folder, *folder.parents) if made else ():
+            try:
+                path.rmdir()
+            except OSError:  # another run's files arrived meanwhile
+                break
+            if path == made:
+                break
+
+
+def unused(folder):
+    """Whether *folder* holds only ``args`` and perhaps a ``log`` without a record: what a
+    run leaves that ends before its first record (a failed first step writes an empty log)."""
+    if not folder.is_dir():
+        return False
+    names = {path.name for path in folder.iterdir()}
+    if names - {LOG} != {ARGS}:
+        return False
+    try:
+        return LOG not in names or json.loads((folder / LOG).read_text()) == []
+    except (OSError, ValueError):  # a log no longer its run's own: not ours to remove
+        return False
