@@ -183,7 +183,8 @@ VOCABULARY = {
                           'numbered sibling is made instead)')),
     'progress': ('run', ('--progress',), dict(
         action=argparse.BooleanOptionalAction,
-        help='a progress bar (default: when stderr is a terminal; plain lines otherwise)')),
+        help='a progress bar on stderr (default: when stderr is a terminal); the lines '
+             'stay on stdout')),
     'communicator': ('run', ('--communicator',), dict(
         choices=parallel.COMMUNICATORS,
         help='train data-parallel with this ChainerMN communicator under mpiexec -n K '
