@@ -1,4 +1,5 @@
-"""What a user reads: the progress bar only on the terminal it was chosen for."""
+"""What a user reads: the program's name in usage and errors, the progress bar only
+on the terminal it was chosen for."""
 
 import os
 import subprocess
@@ -7,6 +8,28 @@ import sys
 import pytest
 
 from conftest import ROOT
+
+
+def netlib_command(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, '-m', 'netlib.cli.command', *map(str, args)],
+                          cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def one_line_error(result):
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and 'Traceback' not in result.stderr, result.stderr
+    return lines[0]
+
+
+def test_netlib_run_names_the_experiment_in_usage_and_errors(tmp_path):
+    helped = netlib_command('run', 'mnist_mlp', '--help', cwd=tmp_path)
+    assert helped.returncode == 0, helped.stderr
+    assert helped.stdout.startswith('usage: netlib run mnist_mlp [-h]')
+    refused = netlib_command('run', 'steps_regression', '--epoch', '0', cwd=tmp_path)
+    assert one_line_error(refused).startswith('netlib run steps_regression: error: argument '
+                                              '--epoch/-e: must be a positive integer')
+    assert list(tmp_path.iterdir()) == []
 
 
 def run_beside_a_terminal(tmp_path, terminal):

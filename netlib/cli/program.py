@@ -21,6 +21,9 @@ from netlib.errors import Diverged, UsageError
 
 # Whether a parser's error raises (a call from Python) or ends the program (the command).
 _FLAG_ERRORS_RAISE = contextvars.ContextVar('flag_errors_raise', default=False)
+# The program run_main runs (`netlib run mnist_mlp`): the prog of the parsers made inside,
+# so that their usage and errors name it as run_main's own errors do.
+_PROGRAM = contextvars.ContextVar('program', default=None)
 
 
 class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
@@ -36,6 +39,8 @@ class ArgumentParser(argparse.ArgumentParser):
     """argparse with one-line errors, defaults shown in ``--help``, no prefix matching."""
 
     def __init__(self, *args, **kwargs):
+        if not args and _PROGRAM.get():
+            kwargs.setdefault('prog', _PROGRAM.get())
         kwargs.setdefault('formatter_class', _HelpFormatter)
         kwargs.setdefault('allow_abbrev', False)
         super().__init__(*args, **kwargs)
@@ -64,6 +69,7 @@ def run_main(main, argv=None, prog=None):
     prog = prog or argparse.ArgumentParser().prog
     reuse_freed_memory()  # process-wide, so made here, once, at program start
     no_huge_page_advice()
+    program = _PROGRAM.set(prog)
     try:
         with kernels.using(kernels.chosen()):
             main(argv)
@@ -84,6 +90,8 @@ def run_main(main, argv=None, prog=None):
         # documentation recommends, with stdout pointed at devnull for the exit flush.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
+    finally:
+        _PROGRAM.reset(program)
 
 
 def fail(prog, message, code=UsageError.exit_code):
