@@ -1,13 +1,16 @@
-"""What a user reads: the program's name in usage and errors, the progress bar only
-on the terminal it was chosen for."""
+"""What a user reads: the program's name in usage and errors, `netlib list` and `netlib run`
+agreeing, the progress bar only on the terminal it was chosen for."""
 
 import os
+import re
 import subprocess
 import sys
 
 import pytest
 
 from conftest import ROOT
+from experiments.registry import EXPERIMENTS
+from netlib.cli import registry
 
 
 def netlib_command(*args, cwd=ROOT):
@@ -30,6 +33,20 @@ def test_netlib_run_names_the_experiment_in_usage_and_errors(tmp_path):
     assert one_line_error(refused).startswith('netlib run steps_regression: error: argument '
                                               '--epoch/-e: must be a positive integer')
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_name_netlib_list_shows_is_one_netlib_run_takes():
+    listed = netlib_command('list')
+    assert listed.returncode == 0, listed.stderr
+    registered = set(registry.registered(registry.EXPERIMENTS))
+    assert set(re.findall(r'netlib run (\w+)', listed.stdout)) <= registered
+    reproductions_only = {experiment.name for experiment in EXPERIMENTS} - registered
+    assert 'steps_regression_blog' in reproductions_only
+    for name in reproductions_only:  # shown only where it is taken: netlib reproduce --only
+        before = re.findall(rf'(\S+) {name}\b', listed.stdout)
+        assert before and set(before) == {'--only'}, (name, before)
+    refused = netlib_command('run', 'steps_regression_blog')
+    assert "unknown experiment 'steps_regression_blog'" in one_line_error(refused)
 
 
 def run_beside_a_terminal(tmp_path, terminal):
