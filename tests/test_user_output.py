@@ -35,6 +35,14 @@ def test_netlib_run_names_the_experiment_in_usage_and_errors(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_np_after_the_name_says_where_it_goes(tmp_path):
+    for flags in (['--np', '2'], ['--np=2']):
+        result = netlib_command('run', 'mnist_mlp', *flags, '--epoch', '1', cwd=tmp_path)
+        assert one_line_error(result) == ('netlib run mnist_mlp: error: --np goes before the '
+                                          'name: netlib run --np 2 mnist_mlp [flags]')
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_every_name_netlib_list_shows_is_one_netlib_run_takes():
     listed = netlib_command('list')
     assert listed.returncode == 0, listed.stderr
