@@ -20,6 +20,7 @@ from chainer.training import extensions
 
 from netlib import cli, optimizers, plots
 from netlib.cli import flags
+from netlib.cli.wording import counted
 from netlib.datasets import wordsim
 from netlib.datasets.text import load_sentences
 from netlib.datasets.word_windows import vocabulary, windows
@@ -89,7 +90,8 @@ def main(argv=None):
     alpha = getattr(trainers[name], lr_name) if lr_name else DEFAULTS['lr']
     print(f'{len(sentences)} sentences, {len(centres):,} words kept, {len(words):,} in the '
           f'vocabulary (min count {args.min_count}); {args.unit}-d vectors, window '
-          f'{args.window}, {args.negative} negatives, {args.epoch} epochs, seeds {seeds}')
+          f'{args.window}, {counted(args.negative, "negative")}, {counted(args.epoch, "epoch")}, '
+          f'seeds {seeds}')
 
     # 2: training: netlib's models side by side, then gensim's
     start = time.perf_counter()
@@ -168,7 +170,7 @@ def neighbour_overlaps(vectors, seeds):
 
 
 def print_scores(metrics, overlaps, seeds):
-    print(f'{"":12s}{"netlib":>10s}{"gensim":>10s}   (mean over {len(seeds)} seeds)')
+    print(f'{"":12s}{"netlib":>10s}{"gensim":>10s}   (mean over {counted(len(seeds), "seed")})')
     for key in ('wordsim353', 'simlex999', 'analogy'):
         print(f'{key:12s}' + ''.join(f'{show(metrics[f"{library}_{key}"]):>10s}'
                                      for library in ('netlib', 'gensim')))

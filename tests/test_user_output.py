@@ -1,5 +1,5 @@
 """What a user reads: the program's name in usage and errors, `netlib list` and `netlib run`
-agreeing, the progress bar only on the terminal it was chosen for."""
+agreeing, the progress bar only on the terminal it was chosen for, counts in good English."""
 
 import os
 import re
@@ -9,8 +9,10 @@ import sys
 import pytest
 
 from conftest import ROOT
+from experiments import steps_regression
 from experiments.registry import EXPERIMENTS
 from netlib.cli import registry
+from netlib.cli.wording import counted
 
 
 def netlib_command(*args, cwd=ROOT):
@@ -55,6 +57,14 @@ def test_every_name_netlib_list_shows_is_one_netlib_run_takes():
         assert before and set(before) == {'--only'}, (name, before)
     refused = netlib_command('run', 'steps_regression_blog')
     assert "unknown experiment 'steps_regression_blog'" in one_line_error(refused)
+
+
+def test_counts_are_singular_for_one(tmp_path, capsys):
+    assert (counted(1, 'epoch'), counted(2, 'epoch'), counted(0, 'seed')) == \
+        ('1 epoch', '2 epochs', '0 seeds')
+    metrics = steps_regression.main(['--epoch', '1', '--out', str(tmp_path / 'run')])
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last == f'loss after 1 update with SGD {metrics["final_loss"]!r}'
 
 
 def run_beside_a_terminal(tmp_path, terminal):
