@@ -15,6 +15,7 @@ from chainer.datasets import TupleDataset
 
 from netlib import cli, MLP, optimizers, plots, Regressor
 from netlib.cli import flags
+from netlib.cli.wording import counted
 from netlib import steps
 from netlib.datasets.mnist import load_mnist
 from netlib.device import to_numpy
@@ -54,7 +55,7 @@ def main(argv=None):
     optimizer = optimizers.from_args(args, model)
     print(f'autoencoder {"-".join(map(str, units))} ({args.activation}), '
           f'{type(optimizer).__name__}, {len(x_train)} training and {len(x_test)} test '
-          f'images, {args.epoch} epochs -> {run.out}')
+          f'images, {counted(args.epoch, "epoch")} -> {run.out}')
 
     # 2: training: the image is both the input and the target
     log = run.fit(model, optimizer, TupleDataset(x_train, x_train),

@@ -17,6 +17,7 @@ from chainer import initializers
 
 from netlib import cli, MLP, plots
 from netlib.cli import flags
+from netlib.cli.wording import counted
 from netlib.datasets.mnist import load_mnist
 from netlib.evaluation import evaluate
 from netlib.iterators import random_batch
@@ -71,8 +72,9 @@ def main(argv=None):
     models, trainers, streams = comparison.compared_nets(
         specs, lambda name: specs[name][0](mnist_mlp_sizes(args), 'relu',
                                            initializers.Normal(specs[name][1])), args, run.device)
-    print(f'{args.hidden_layers + 1}-layer relu nets, {len(x)} MNIST images, {args.epoch} '
-          f'epochs, {args.optimizer}: {len(scales)} scales x (plain, batchnorm) -> {run.out}')
+    print(f'{args.hidden_layers + 1}-layer relu nets, {len(x)} MNIST images, '
+          f'{counted(args.epoch, "epoch")}, {args.optimizer}: {len(scales)} scales x '
+          f'(plain, batchnorm) -> {run.out}')
 
     # 2: training, each net on its own stream of batches (all from --seed: the same batches,
     # as the book feeds each batch to both nets); a plain net from large weights diverges
@@ -125,7 +127,8 @@ def plot_accuracy(run, args, log, scales, curves, finals):
         axes.plot(scales, values, marker='o', label=kind)
     axes.set(xscale='log', ylim=(0, 1), xlabel='std of the initial weights (log scale)',
              ylabel='training accuracy',
-             title=f'Training accuracy after {args.epoch} epochs by initial weight scale')
+             title=f'Training accuracy after {counted(args.epoch, "epoch")} by initial '
+                   'weight scale')
     axes.grid(True, alpha=0.3)
     axes.legend()
     plots.save_figure(figure, run.path('final_accuracy.png'))

@@ -14,6 +14,7 @@ import chainer
 
 from netlib import cli, optimizers, plots
 from netlib.cli import flags
+from netlib.cli.wording import counted
 from netlib.datasets import byte_files, bytedata
 from netlib.datasets.byte_files import KINDS
 from netlib.evaluation import confusion_matrix, predict, print_confusion
@@ -78,7 +79,7 @@ def main(argv=None):
     print(f'ByteCNN over {8 * args.window} bits: {args.channels} {args.activation} kernels '
           f'of {args.kernel} bits, stride {args.stride}, max-pool over {args.pool or "all"} '
           f'outputs, {args.unit} sigmoid units; {type(optimizer).__name__}, {len(train)} '
-          f'training and {len(test)} test windows, {args.epoch} epochs -> {run.out}')
+          f'training and {len(test)} test windows, {counted(args.epoch, "epoch")} -> {run.out}')
 
     # 2: training
     log = run.fit(model, optimizer, train, test, plot=f'ByteCNN, JPEG vs .exe ({args.optimizer})')

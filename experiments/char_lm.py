@@ -25,6 +25,7 @@ import numpy as np
 
 from netlib import cli, optimizers, plots
 from netlib.cli import flags
+from netlib.cli.wording import counted
 from netlib.datasets import text_stream
 from netlib.datasets.text import char_vocabulary, load_text, split
 from netlib.evaluation import language
@@ -90,7 +91,7 @@ def main(argv=None):
             optimizers.create(args.optimizer, args.lr, args.optimizer_arg),
             models[kind], args.weight_decay, args.grad_clip)
     epochs = args.iteration * args.bproplen * args.batchsize / len(train)
-    print(f'{args.unit}-unit LSTM and tanh RNN, {args.iteration} updates of '
+    print(f'{args.unit}-unit LSTM and tanh RNN, {counted(args.iteration, "update")} of '
           f'{args.batchsize} streams x {args.bproplen} characters ({epochs:.1f} epochs)')
 
     # 2: training: truncated BPTT, as examples/ptb's BPTTUpdater

@@ -24,6 +24,7 @@ from chainer import training
 
 from netlib import cli, kernels, optimizers, plots
 from netlib.cli import flags
+from netlib.cli.wording import counted
 from netlib.datasets.mnist import load_mnist
 from netlib.device import to_numpy
 from netlib.evaluation import evaluate
@@ -165,9 +166,10 @@ def main(argv=None):
     plot_results(run, args, log, scorer, len(reference), bounds, classes)
     metrics = result_metrics(log, bounds, classes)
     print('D accuracy {d_accuracy_first:.3f} (epoch 1) -> {d_accuracy_last_window:.3f} (mean of '
-          'the last {d_accuracy_window} epochs); score {score:.3f} (ceiling {score_real:.3f}, '
+          'the last {window}); score {score:.3f} (ceiling {score_real:.3f}, '
           'floor {score_noise:.3f}); Fréchet {frechet:.2f} (ceiling {frechet_real:.2f}, floor '
-          '{frechet_noise:.2f}); classes {class_counts}'.format(**metrics))
+          '{frechet_noise:.2f}); classes {class_counts}'.format(
+              window=counted(metrics['d_accuracy_window'], 'epoch'), **metrics))
     return run.save_metrics(metrics)
 
 

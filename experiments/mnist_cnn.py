@@ -14,6 +14,7 @@ import chainer
 
 from netlib import Classifier, cli, optimizers, plots
 from netlib.cli import flags
+from netlib.cli.wording import counted
 from netlib.datasets.mnist import get_mnist
 from netlib.evaluation.log_metrics import final_metrics
 from netlib.links.convnets import KerasMnistCNN
@@ -80,7 +81,7 @@ def main(argv=None):
     model.to_device(run.device)
     optimizer = optimizers.from_args(args, model)
     print(f'Keras MNIST CNN, {type(optimizer).__name__}, batch {args.batchsize}, '
-          f'{args.epoch} epochs, {args.kernels or "default"} kernels -> {run.out}')
+          f'{counted(args.epoch, "epoch")}, {args.kernels or "default"} kernels -> {run.out}')
 
     # 2: training
     log = run.fit(model, optimizer, train, test,

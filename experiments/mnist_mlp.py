@@ -9,6 +9,7 @@ same command with ``--resume`` to continue from the last snapshot::
 
 from netlib import Classifier, cli, MLP, optimizers
 from netlib.cli import flags
+from netlib.cli.wording import counted
 from netlib.datasets.mnist import get_mnist
 from netlib.evaluation.log_metrics import final_metrics
 from netlib.scale import search
@@ -61,7 +62,7 @@ def main(argv=None):
     optimizer = optimizers.from_args(args, model)
     print(f'MNIST MLP 784-{args.unit}-{args.unit}-10 ({args.activation}), '
           f'{type(optimizer).__name__}, {len(train)} training and {len(test)} test images, '
-          f'{args.epoch} epochs -> {run.out}')
+          f'{counted(args.epoch, "epoch")} -> {run.out}')
 
     # 2: training
     log = run.fit(model, optimizer, train, test, plot=f'MNIST MLP ({args.optimizer})')

@@ -18,6 +18,7 @@ import numpy as np
 
 from netlib import cli, MLP, optimizers, plots
 from netlib.cli import flags
+from netlib.cli.wording import counted
 from netlib import steps
 from netlib.datasets.mnist import load_mnist
 from netlib.plots import plt
@@ -70,7 +71,7 @@ def main(argv=None):
 
     # 2: training, part 2: MNIST
     print(f'part 2: MNIST, {"-".join(map(str, UNITS))} ReLU net (He init), minibatches of '
-          f'{args.batchsize}, {args.iteration} iterations: ' +
+          f'{args.batchsize}, {counted(args.iteration, "iteration")}: ' +
           ', '.join(f'{name} ({describe(optimizer)})' for name, optimizer in trainees.items()))
     every_loss = every_iteration()  # for the table and the plot, kept for --resume
     manager = run.manager(trainees, (args.iteration, 'iteration'),

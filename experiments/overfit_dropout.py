@@ -13,6 +13,7 @@ from chainer import initializers
 
 from netlib import cli, MLP, plots
 from netlib.cli import flags
+from netlib.cli.wording import counted
 from netlib.datasets.mnist import load_mnist
 from netlib.errors import UsageError
 from netlib.evaluation import evaluate
@@ -72,7 +73,7 @@ def main(argv=None):
                                                  initialW=initializers.HeNormal()),
         args, run.device, weight_decay={name: rate for name, (_, _, rate) in variants.items()})
     print(f'{args.hidden_layers + 1}-layer relu nets, {len(x)} training and {len(test[0])} '
-          f'test images, {args.epoch} epochs, {args.optimizer} -> {run.out}')
+          f'test images, {counted(args.epoch, "epoch")}, {args.optimizer} -> {run.out}')
 
     # 2: training, every net on its own batches and dropout masks
     iterations_per_epoch = len(x) // args.batchsize

@@ -165,8 +165,11 @@ def reproduction_lines(name, times, spreads):
             continue
         seconds = times.get(experiment.name)
         took = f'{seconds:.0f} s on 2 cores' if seconds is not None else 'not timed yet'
-        lines += [f'reproduced as {experiment.name} ({took}): netlib run {name} '
-                  f'{" ".join(experiment.args)}'.rstrip(), f'  source: {experiment.source}']
+        # Named by its command: a reproduction's own name is for `netlib reproduce --only`
+        # alone (steps_regression_blog is steps_regression --replay-blog).
+        command = f'netlib run {name} {" ".join(experiment.args)}'.rstrip()
+        lines += [f'reproduced by {command} ({took}; netlib reproduce --only '
+                  f'{experiment.name})', f'  source: {experiment.source}']
         for target in experiment.targets:
             spread = spreads.get((experiment.name, target.metric))
             blog = f' (the post: {target.quote.printed})' if target.quote else ''

@@ -22,6 +22,7 @@ import numpy as np
 
 from netlib import cli, optimizers, plots
 from netlib.cli import flags
+from netlib.cli.wording import counted
 from netlib import steps
 from netlib.datasets.adding import BASELINE_MSE, adding_problem
 from netlib.training.runs import Run
@@ -77,7 +78,7 @@ def main(argv=None):
     norms_init = {kind: input_gradients(models[f'{kind}_T{longest}'], probe, run.device)
                   for kind in CELLS}
     print(f'adding problem, T = {args.lengths}: {args.unit}-unit RNN and LSTM, '
-          f'{args.iteration} updates of {args.batchsize} each')
+          f'{counted(args.iteration, "update")} of {args.batchsize} each')
 
     # 2: training: every net one update per iteration; both cells at a T see the same batch
     manager = run.manager(trainers, (args.iteration, 'iteration'),
@@ -127,7 +128,8 @@ def print_and_plot(run, args, metrics, norms_init, norms):
     """The test MSE per T and the gradient ratios printed; MSE against T and the
     gradient per input step plotted."""
     longest = args.lengths[-1]
-    print(f'test MSE ({args.test_size} sequences; answering 1 gives {BASELINE_MSE:.3f})')
+    print(f'test MSE ({counted(args.test_size, "sequence")}; answering 1 gives '
+          f'{BASELINE_MSE:.3f})')
     print('     T' + ''.join(f'{NAMES[kind]:>12s}' for kind in CELLS))
     for T in args.lengths:
         print(f'{T:6d}' + ''.join(f'{metrics[f"{kind}_T{T}_test_mse"]:12.5f}' for kind in CELLS))
@@ -139,12 +141,12 @@ def print_and_plot(run, args, metrics, norms_init, norms):
            for kind in CELLS},
         f'answer 1 always ({BASELINE_MSE:.3f})': (args.lengths,
                                                    [BASELINE_MSE] * len(args.lengths))},
-        title=f'Adding problem: test MSE after {args.iteration} updates',
+        title=f'Adding problem: test MSE after {counted(args.iteration, "update")}',
         xlabel='sequence length T', ylabel='test MSE', log_scale=True)
     plots.plot_panels(run.path('gradient_vs_step.png'), {
         stage: {NAMES[kind]: (range(1, longest + 1), values[kind]) for kind in CELLS}
         for stage, values in (('at initialisation', norms_init),
-                              (f'after {args.iteration} updates', norms))},
+                              (f'after {counted(args.iteration, "update")}', norms))},
         title=f'Gradient of the loss w.r.t. each input step, T = {longest} '
               f'({GRADIENT_BATCH} test sequences)',
         xlabel='time step t', ylabel='|dL/dx_t|', log_scale=True)

@@ -19,6 +19,7 @@ from chainer.training import extensions
 
 from netlib import cli, optimizers, plots
 from netlib.cli import flags
+from netlib.cli.wording import counted
 from netlib.datasets import addition
 from netlib.device import to_numpy
 from netlib.training.runs import Run
@@ -68,7 +69,7 @@ def main(argv=None):
     print(f'{args.digits}-digit addition, {"reversed" if args.reverse else "plain"} input: '
           f'{len(train)} training and {len(test)} held-out questions; encoder and decoder '
           f'LSTM of {args.unit}, {type(optimizer).__name__}, batch {args.batchsize}, '
-          f'{args.epoch} epochs -> {run.out}')
+          f'{counted(args.epoch, "epoch")} -> {run.out}')
 
     # 2: training; validation accuracy is the decoder's own answers, exact match
     decay = [extensions.ExponentialShift(rate, DECAY) for rate in

@@ -33,6 +33,7 @@ import numpy as np
 
 from netlib import cli, optimizers, plots
 from netlib.cli import flags
+from netlib.cli.wording import counted
 from netlib import steps
 from netlib.device import to_numpy
 from netlib.errors import UsageError
@@ -205,7 +206,8 @@ def main(argv=None):
     run.save_metrics(metrics)
     if args.epoch:  # the last line is the loss the run ended with
         print(f'loss before training (STEP 4) {metrics["loss"]!r}\n'
-              f'loss after {args.epoch} updates with {args.optimizer} {metrics["final_loss"]!r}')
+              f'loss after {counted(args.epoch, "update")} with {args.optimizer} '
+              f'{metrics["final_loss"]!r}')
     else:
         print(f'loss {metrics["loss"]!r}')
     return metrics

@@ -25,6 +25,7 @@ import numpy as np
 
 from netlib import cli, kernels, plots
 from netlib.cli import flags
+from netlib.cli.wording import counted
 from netlib.serializers import saved_models
 from netlib.datasets.mnist import load_mnist
 from netlib.datasets.small_digits import load_small_digits, split_per_class
@@ -126,7 +127,7 @@ def main(argv=None):
                                       for method, runs in methods.items()}
                       for name, methods in table.items()},
                      f'Learning new digits from {NETS[args.net]} pretrained on MNIST 0-4\n'
-                     f'(line: mean over {args.seeds} seeds; band: lowest to highest)',
+                     f'(line: mean over {counted(args.seeds, "seed")}; band: lowest to highest)',
                      'labelled images per class (log scale)', 'test accuracy')
     return run.save_metrics({'pretrained_accuracy_0_4': old_accuracy, 'table': summary,
                              **claims(table)})

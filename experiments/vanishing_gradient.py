@@ -17,6 +17,7 @@ from chainer import initializers
 
 from netlib import cli, MLP, plots
 from netlib.cli import flags
+from netlib.cli.wording import counted
 from netlib.datasets.mnist import load_mnist
 from netlib.evaluation import evaluate, gradients
 from netlib.iterators import random_batch
@@ -91,7 +92,8 @@ def main(argv=None):
 
     # 3: results
     norms_trained = gradient_norms(models, probe)
-    stages = {'at initialisation': norms_init, f'after {args.iteration} iterations': norms_trained}
+    stages = {'at initialisation': norms_init,
+              f'after {counted(args.iteration, "iteration")}': norms_trained}
     panels = {stage: {f'{name} ({inits[name]})': (range(1, len(layers) + 1), layers)
                       for name, layers in norms.items()} for stage, norms in stages.items()}
     plots.plot_panels(run.path('gradient_norms.png'), panels,

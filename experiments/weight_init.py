@@ -11,6 +11,7 @@ from chainer import initializers
 
 from netlib import cli, MLP, plots
 from netlib.cli import flags
+from netlib.cli.wording import counted
 from netlib.datasets.mnist import load_mnist
 from netlib.device import to_numpy
 from netlib.evaluation import evaluate
@@ -65,7 +66,8 @@ def main(argv=None):
         mnist_mlp_sizes(args), args.activation, initialW=INITIALIZERS[name][1]),
         args, run.device)
     print(f'\nMNIST, {"-".join(map(str, mnist_mlp_sizes(args)))} net ({args.activation}), '
-          f'{args.optimizer}, {args.iteration} iterations of {args.batchsize} on {len(x)} images')
+          f'{args.optimizer}, {counted(args.iteration, "iteration")} of {args.batchsize} on '
+          f'{len(x)} images')
 
     # 2: training, logged 10 times (the points of loss.png)
     plot = plots.LogPlot(f'MNIST, {args.hidden_layers + 1}-layer {args.activation} net',

@@ -20,6 +20,7 @@ from chainer.training import extensions
 
 from netlib import cli, optimizers, plots
 from netlib.cli import flags
+from netlib.cli.wording import counted
 from netlib.datasets import wordsim
 from netlib.datasets.text import load_sentences
 from netlib.datasets.word_windows import vocabulary, windows
@@ -85,9 +86,12 @@ def main(argv=None):
     schedules = [extensions.LinearShift(lr_name, (getattr(trainer, lr_name), MIN_LR),
                                         (0, args.epoch * per_epoch), optimizer=trainer)
                  for trainer in trainers.values()] if lr_name else []
+    # gensim trains by SGD whatever --optimizer: from netlib's starting rate, else its own
+    alpha = getattr(trainers[name], lr_name) if lr_name else DEFAULTS['lr']
     print(f'{len(sentences)} sentences, {len(centres):,} words kept, {len(words):,} in the '
           f'vocabulary (min count {args.min_count}); {args.unit}-d vectors, window '
-          f'{args.window}, {args.negative} negatives, {args.epoch} epochs, seeds {seeds}')
+          f'{args.window}, {counted(args.negative, "negative")}, {counted(args.epoch, "epoch")}, '
+          f'seeds {seeds}')
 
     # 2: training: netlib's models side by side, then gensim's
     start = time.perf_counter()
@@ -108,7 +112,7 @@ def main(argv=None):
     netlib_seconds = time.perf_counter() - start  # of this process (a resumed run: since then)
     vectors = {name: model.embed.W.array for name, model in models.items()}
     start = time.perf_counter()
-    vectors.update(gensim_vectors(gensim, sentences, words, args, seeds))
+    vectors.update(gensim_vectors(gensim, sentences, words, args, seeds, alpha))
     gensim_seconds = time.perf_counter() - start
 
     # 3: results: the same scores for both, their means over seeds
@@ -124,14 +128,14 @@ def main(argv=None):
     return run.save_metrics(metrics)
 
 
-def gensim_vectors(gensim, sentences, words, args, seeds):
+def gensim_vectors(gensim, sentences, words, args, seeds, alpha):
     """{'gensim_SEED': vectors in *words*' order}: gensim's skip-gram with negative sampling,
-    no subsampling, whole windows, the same settings as netlib's."""
+    no subsampling, whole windows, the same settings as netlib's, starting at rate *alpha*."""
     vectors = {}
     for seed in seeds:
         model = gensim.models.Word2Vec(
             sentences, vector_size=args.unit, window=args.window, negative=args.negative,
-            min_count=args.min_count, epochs=args.epoch, alpha=args.lr, min_alpha=MIN_LR,
+            min_count=args.min_count, epochs=args.epoch, alpha=alpha, min_alpha=MIN_LR,
             sg=1, hs=0, sample=0, shrink_windows=False, seed=seed, workers=1)
         vectors[f'gensim_{seed}'] = np.array([model.wv[word] for word in words])
     return vectors
@@ -166,7 +170,7 @@ def neighbour_overlaps(vectors, seeds):
 
 
 def print_scores(metrics, overlaps, seeds):
-    print(f'{"":12s}{"netlib":>10s}{"gensim":>10s}   (mean over {len(seeds)} seeds)')
+    print(f'{"":12s}{"netlib":>10s}{"gensim":>10s}   (mean over {counted(len(seeds), "seed")})')
     for key in ('wordsim353', 'simlex999', 'analogy'):
         print(f'{key:12s}' + ''.join(f'{show(metrics[f"{library}_{key}"]):>10s}'
                                      for library in ('netlib', 'gensim')))

@@ -55,9 +55,11 @@ def train(model, train_data, test_data=None, *, optimizer='adam', lr=None, epoch
         kept = out is not None
         if not kept:
             out = Path(scope.enter_context(tempfile.TemporaryDirectory(prefix='netlib-')), 'run')
-        defaults = dict(optimizer=optimizer, lr=lr, epoch=epoch, batchsize=batchsize,
+        defaults = dict(optimizer=optimizer, lr=None, epoch=epoch, batchsize=batchsize,
                         device=str(device), seed=seed, progress=progress, out=str(out))
-        args = flags.parse([], train.__doc__, defaults)  # the command line's defaults and checks
+        # The command line's defaults and checks; *lr* as --lr, the caller's, not a default.
+        given = flags.command_line({'lr': lr}) if lr is not None else []
+        args = flags.parse(given, train.__doc__, defaults)
         run_ = runs.Run(args)
         model.to_device(run_.device)
         chosen = optimizers.from_args(args, model)

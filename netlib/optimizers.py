@@ -105,6 +105,22 @@ def _convert(raw, default, where):
     return value
 
 
+def script_learning_rate(names, options, default):
+    """*default*, a script's learning rate, for the optimizers *names*; None where one of
+    them has no learning rate (AdaDelta) or ``KEY=VALUE`` *options* set it.
+
+    A script's default is not the user's ``--lr``: it must not make an optimizer
+    without a learning rate impossible to choose, nor clash with ``--optimizer-arg``.
+    """
+    if default is None:
+        return None
+    for class_name in map(resolve, names):
+        rate = learning_rate_name(class_name)
+        if rate is None or rate in dict(parse_option(option, class_name) for option in options):
+            return None
+    return default
+
+
 def create(name, lr=None, options=()):
     """A new optimizer: *name* from the registry, *lr* and ``KEY=VALUE`` *options*."""
     class_name = resolve(name)

@@ -2,10 +2,13 @@
 
 import argparse
 import importlib
+import json
 
+import numpy as np
 import pytest
 
 from experiments.registry import EXPERIMENTS
+from netlib import optimizers
 from netlib.cli import flags
 
 MODULES = sorted({experiment.module for experiment in EXPERIMENTS})
@@ -78,3 +81,55 @@ def test_a_tuple_default_makes_a_list_flag():
     assert args.optimizer == ['MomentumSGD', 'AdaGrad']
     assert args.activation == ['tanh', 'relu']
     assert parser.parse_args([]).optimizer == ['SGD', 'Adam']
+
+
+# The scripts whose DEFAULTS give a learning rate (test_the_default_lr_scripts_are_known).
+DEFAULT_LR_MODULES = ('experiments.rnn_vs_lstm', 'experiments.seq2seq_addition',
+                      'experiments.word2vec')
+
+
+def test_the_default_lr_scripts_are_known():
+    assert DEFAULT_LR_MODULES == tuple(
+        name for name in MODULES if importlib.import_module(name).DEFAULTS.get('lr'))
+
+
+def printed_config(module, capsys, *argv):
+    with pytest.raises(SystemExit) as exit:
+        module.main([*argv, '--print-config'])
+    assert exit.value.code == 0, capsys.readouterr().err
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize('module_name', DEFAULT_LR_MODULES)
+def test_a_scripts_default_lr_is_not_a_users_lr(module_name, capsys):
+    """Issue 9: `rnn_vs_lstm --optimizer adadelta` was refused as if --lr had been given."""
+    module = importlib.import_module(module_name)
+    assert printed_config(module, capsys)['lr'] == module.DEFAULTS['lr']
+    chosen = printed_config(module, capsys, '--optimizer', 'adadelta')
+    assert (chosen['optimizer'], chosen['lr']) == ('AdaDelta', None)
+    rate = optimizers.learning_rate_name(optimizers.resolve(module.DEFAULTS['optimizer']))
+    assert printed_config(module, capsys, '--optimizer-arg', f'{rate}=0.5')['lr'] is None
+    with pytest.raises(SystemExit) as exit:  # a user's --lr still is refused
+        module.main(['--optimizer', 'adadelta', '--lr', '0.1'])
+    error = capsys.readouterr().err
+    assert exit.value.code == 2 and error.count('\n') == 1
+    assert 'AdaDelta has no learning rate; leave out --lr' in error
+
+
+def test_rnn_vs_lstm_trains_with_adadelta(tmp_path):
+    from experiments import rnn_vs_lstm
+    out = tmp_path / 'run'
+    metrics = rnn_vs_lstm.main(['--optimizer', 'adadelta', '--lengths', '2', '--iteration',
+                                '2', '--batchsize', '4', '--unit', '3', '--test-size', '8',
+                                '--out', str(out), '--no-progress'])
+    assert metrics['lengths'] == [2]
+    recorded = json.loads((out / 'args').read_text())
+    assert (recorded['optimizer'], recorded['lr']) == ('AdaDelta', None)
+
+
+def test_an_lr_given_from_python_is_the_callers_own():
+    import netlib
+    from chainer.datasets import TupleDataset
+    data = TupleDataset(np.zeros((4, 2), np.float32), np.zeros(4, np.int32))
+    with pytest.raises(netlib.UsageError, match='AdaDelta has no learning rate'):
+        netlib.train(netlib.Classifier(netlib.MLP((2, 2))), data, optimizer='adadelta', lr=0.1)

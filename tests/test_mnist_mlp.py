@@ -20,7 +20,8 @@ def test_progress_bar_on_request_and_report_are_printed(run, data_dir, tmp_path)
                  '2000', '--test-size', '200', '--data-dir', data_dir, '--out', tmp_path / 'r',
                  '--progress')
     assert result.returncode == 0, result.stderr
-    assert 'this epoch [' in result.stdout  # Chainer's ProgressBar, asked for in a pipe
+    assert 'this epoch [' in result.stderr  # Chainer's ProgressBar, asked for in a pipe
+    assert 'this epoch [' not in result.stdout  # the bar draws on stderr alone
     assert 'validation/main/accuracy' in result.stdout  # PrintReport's header
 
 

@@ -100,6 +100,24 @@ def test_divergence_exits_3_with_a_readable_log(run, name, args, tmp_path):
     assert all(np.isfinite(record['main/loss']) for record in log)
 
 
+def test_an_update_to_infinite_weights_is_stopped_before_its_snapshot(run, tmp_path):
+    """--lr 1e38 makes the first update's weights infinite while the loss it reports, taken
+    before the update, is finite: only the guard's check of the parameters stops the
+    snapshot of that epoch (a snapshot every epoch) from keeping them."""
+    out = tmp_path / 'run'
+    result = run('experiments.steps_regression', '--epoch', '5', '--frequency', '1', '--lr',
+                 '1e38', '--out', out)
+    assert result.returncode == 3, result.stderr
+    message = result.stderr.strip().splitlines()
+    assert len(message) == 1 and 'Traceback' not in result.stderr, result.stderr
+    assert 'became non-finite at iteration 1' in message[0], message[0]
+    for path in out.glob('snapshot_*'):
+        with np.load(path, allow_pickle=False) as snapshot:
+            weights = {key: snapshot[key] for key in snapshot.files
+                       if key.endswith(('/W', '/b'))}
+        assert weights and all(np.isfinite(w).all() for w in weights.values()), path
+
+
 # Calls that unpickle whatever a file holds. netlib/serializers/weights.py reaches pickle
 # only through its RestrictedUnpickler; Chainer's load_npz opens with
 # allow_pickle=True, so netlib never calls it on a file a user names.

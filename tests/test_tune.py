@@ -76,6 +76,16 @@ def test_hand_written_loop_trials_are_run_folders_and_poor_ones_pruned(tmp_path,
             'parallel_coordinate.png'} <= {path.name for path in tmp_path.iterdir()}
 
 
+def test_a_single_trial_draws_its_plots(tmp_path, capsys):
+    """`netlib tune NAME --trials 1`: the best-value line of one trial is a single point,
+    drawn with a marker (a FigureError traceback before)."""
+    best = tune.main(tune_args(tmp_path, 1), quadratic, [])
+    assert best.number == 0
+    assert 'best: trial 0' in capsys.readouterr().out
+    assert {'optimization_history.png', 'parallel_coordinate.png'} <= \
+        {path.name for path in tmp_path.iterdir()}
+
+
 def test_seeds_per_trial_score_the_mean_and_keep_each_seed(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(quadratic.SEARCH_SPACE, 'seeds_per_trial', 2)  # no --seeds-per-trial
     tune.main(tune_args(tmp_path, 3, seeds_per_trial=None), quadratic, ['--epoch', '3'])

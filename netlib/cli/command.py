@@ -59,7 +59,18 @@ def run_experiment(args):
     if args.np:
         run_parallel(args.name, args.np, args.flags)
     else:
-        registry.load(args.name).main(args.flags)
+        run_alone(args.name, args.flags)
+
+
+def run_alone(name, flags):
+    """NAME's main(flags) in this process; ``--np`` among its flags, netlib run's own, is
+    refused with the place it goes."""
+    at = next((i for i, flag in enumerate(flags) if flag.split('=')[0] == '--np'), None)
+    if at is not None:
+        workers = flags[at].partition('=')[2] or (flags[at + 1:] or ['K'])[0]
+        raise UsageError(f'--np goes before the name: netlib run --np {workers} {name} '
+                         '[flags]')
+    return registry.load(name).main(flags)
 
 
 def add_rerun(commands):

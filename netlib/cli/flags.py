@@ -183,7 +183,8 @@ VOCABULARY = {
                           'numbered sibling is made instead)')),
     'progress': ('run', ('--progress',), dict(
         action=argparse.BooleanOptionalAction,
-        help='a progress bar (default: when stderr is a terminal; plain lines otherwise)')),
+        help='a progress bar on stderr (default: when stderr is a terminal); the lines '
+             'stay on stdout')),
     'communicator': ('run', ('--communicator',), dict(
         choices=parallel.COMMUNICATORS,
         help='train data-parallel with this ChainerMN communicator under mpiexec -n K '
@@ -222,6 +223,10 @@ def make_parser(description, defaults, add_flags=None, epilog=None):
         if name not in defaults:
             continue
         keywords = dict(keywords, default=defaults[name])
+        if name == 'lr' and defaults[name] is not None:  # the script's: applied in parse
+            keywords.update(default=None, help=f"learning rate, passed as the optimizer's lr "
+                                                f'or alpha (default: {defaults[name]:g} where '
+                                                'the optimizer has one)')
         if name in COMPARABLE and isinstance(defaults[name], tuple):  # compares several
             keywords.update(type=name_list(keywords['type']), default=','.join(defaults[name]),
                             help=keywords['help'] + ' (comma-separated: compares each)')
@@ -238,12 +243,21 @@ def make_parser(description, defaults, add_flags=None, epilog=None):
 
 def parse(argv, description, defaults, add_flags=None, epilog=None):
     """Parse *argv* over its ``--config`` file; check the optimizer flags together (errors
-    exit 2).  ``args.experiment`` is the calling script, for its run folder's ``args``."""
+    exit 2).  ``args.experiment`` is the calling script, for its run folder's ``args``.
+
+    ``args.lr`` is ``--lr``, else the script's default lr where the optimizer takes it
+    (:func:`netlib.optimizers.script_learning_rate`), else None.
+    """
     parser = make_parser(description, defaults, add_flags, epilog)
     args = config.parse_args(parser, argv, config.script_name(sys._getframe(1).f_globals))
-    if getattr(args, 'optimizer', None) and not isinstance(args.optimizer, list):
+    if getattr(args, 'optimizer', None):
+        chosen = args.optimizer if isinstance(args.optimizer, list) else [args.optimizer]
         try:
-            optimizers.create(args.optimizer, args.lr, args.optimizer_arg)
+            if args.lr is None:
+                args.lr = optimizers.script_learning_rate(chosen, args.optimizer_arg,
+                                                          defaults.get('lr'))
+            if not isinstance(args.optimizer, list):  # a list's, as each is created
+                optimizers.create(args.optimizer, args.lr, args.optimizer_arg)
         except UsageError as error:
             parser.error(str(error))
     config.print_if_asked(args)

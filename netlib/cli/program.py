@@ -23,6 +23,9 @@ from netlib.errors import Diverged, UsageError
 ENDED_IN_ONE_LINE = (UsageError, Diverged, MemoryError, KeyboardInterrupt, BrokenPipeError)
 # Whether a parser's error raises (a call from Python) or ends the program (the command).
 _FLAG_ERRORS_RAISE = contextvars.ContextVar('flag_errors_raise', default=False)
+# The program run_main runs (`netlib run mnist_mlp`): the prog of the parsers made inside,
+# so that their usage and errors name it as run_main's own errors do.
+_PROGRAM = contextvars.ContextVar('program', default=None)
 
 
 class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
@@ -38,6 +41,8 @@ class ArgumentParser(argparse.ArgumentParser):
     """argparse with one-line errors, defaults shown in ``--help``, no prefix matching."""
 
     def __init__(self, *args, **kwargs):
+        if not args and _PROGRAM.get():
+            kwargs.setdefault('prog', _PROGRAM.get())
         kwargs.setdefault('formatter_class', _HelpFormatter)
         kwargs.setdefault('allow_abbrev', False)
         super().__init__(*args, **kwargs)
@@ -68,6 +73,7 @@ def run_main(main, argv=None, prog=None):
     prog = prog or argparse.ArgumentParser().prog
     reuse_freed_memory()  # process-wide, so made here, once, at program start
     no_huge_page_advice()
+    program = _PROGRAM.set(prog)
     try:
         with kernels.using(kernels.chosen()):
             main(argv)
@@ -77,6 +83,8 @@ def run_main(main, argv=None, prog=None):
         if not isinstance(error, ENDED_IN_ONE_LINE):
             raise  # an exit of its own, or a bug: its traceback is the report
         _end(prog, error)
+    finally:
+        _PROGRAM.reset(program)
 
 
 def _release_unused():

@@ -322,9 +322,9 @@ def save_plots(study, out, complete):
 def labelled(figure, key):
     """Optuna's figure with what netlib's check asks of every figure.
 
-    The importances' title is on the left (matplotlib's ``get_title()`` reads
-    the centre one); the history keeps an empty series for infeasible trials;
-    the parallel coordinates draw each flag's scale on an axes of its own.
+    The importances' title is on the left (``get_title()`` reads the centre one); the
+    history keeps an empty series for infeasible trials and, after one trial, a one-point
+    best line (marked); the parallel coordinates draw each flag's scale on its own axes.
     """
     charts = [axes for axes in figure.axes if axes.get_label() != '<colorbar>']
     for axes in charts:
@@ -334,8 +334,9 @@ def labelled(figure, key):
         for series in list(axes.collections):
             if isinstance(series, PathCollection) and not len(series.get_offsets()):
                 series.remove()
-        if axes.get_ylabel() == 'Objective Value':
-            axes.set_ylabel(key)
+        for line in axes.lines:
+            if len(line.get_xdata()) == 1:  # one trial: the best value so far is a point
+                line.set(marker='_', markersize=20)
     if len(charts) > 1:  # parallel coordinates: one axis a flag, the objective first
         main = charts[0]
         figure.suptitle(main.get_title())

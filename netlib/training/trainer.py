@@ -64,8 +64,8 @@ def _extend_standard(trainer, run, log_every, print_every, columns, plot, allow_
     trainer.extend(chainer_extensions.PrintReport([unit, *columns, 'elapsed_time'],
                                                   log_report=printed, out=_stdout(run.progress)),
                    trigger=(1, 'iteration') if print_every else log_every)
-    if run.progress:
-        trainer.extend(chainer_extensions.ProgressBar(update_interval=PROGRESS_UPDATE_INTERVAL))
+    if run.progress:  # on stderr, the stream Run checks: stdout keeps plain lines for a file
+        trainer.extend(extensions.ProgressBar(sys.stderr, PROGRESS_UPDATE_INTERVAL))
 
 
 class _PlainLines:
