@@ -7,6 +7,7 @@ import pytest
 
 from experiments.registry import EXPERIMENTS
 from netlib.cli import flags
+from netlib.errors import UsageError
 
 MODULES = sorted({experiment.module for experiment in EXPERIMENTS})
 # The dialects the vocabulary replaced; no script may bring one back as its own flag.
@@ -78,3 +79,12 @@ def test_a_tuple_default_makes_a_list_flag():
     assert args.optimizer == ['MomentumSGD', 'AdaGrad']
     assert args.activation == ['tanh', 'relu']
     assert parser.parse_args([]).optimizer == ['SGD', 'Adam']
+
+
+def test_consecutive_seeds_stop_at_the_largest_numpy_takes():
+    assert flags.consecutive_seeds(3, 2, '--repeats') == [3, 4]
+    largest = flags.MAX_SEED
+    assert flags.consecutive_seeds(largest - 1, 2, '--repeats') == [largest - 1, largest]
+    with pytest.raises(UsageError, match=f'--seed {largest} with --repeats 2 needs seeds up '
+                                         f'to {largest + 1}'):
+        flags.consecutive_seeds(largest, 2, '--repeats')
