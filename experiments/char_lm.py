@@ -28,6 +28,7 @@ from netlib.cli import flags
 from netlib.cli.wording import counted
 from netlib.datasets import text_stream
 from netlib.datasets.text import char_vocabulary, load_text, split
+from netlib.errors import DataError
 from netlib.evaluation import language
 from netlib.links.recurrent import CELLS, CharLM, RecurrentState
 from netlib import steps
@@ -73,6 +74,7 @@ def main(argv=None):
     text, where = load_text(args.text)  # refused in one line before the run folder exists
     chars, ids = char_vocabulary(text)
     train, test = split(ids, args.held_out)
+    check_lengths(len(train), len(test), args)
     run = Run(args)
 
     # 0: load data
@@ -122,6 +124,19 @@ def main(argv=None):
     plot_held_out(run.path('held_out_bpc.png'), metrics, len(test), Path(where).name)
     metrics['samples'] = lstm_samples(models['lstm'], chars, text[0], args)
     return run.save_metrics(metrics)
+
+
+def check_lengths(train, test, args):
+    """Refuse, before the run folder, a text too short for the streams that read it."""
+    if train < args.batchsize * args.bproplen:
+        raise DataError(f'the training text has {train:,} characters, fewer than --batchsize '
+                        f'{args.batchsize} streams x --bproplen {args.bproplen} = '
+                        f'{args.batchsize * args.bproplen:,}: give a longer --text or '
+                        f'smaller sizes')
+    if test <= EVAL_BATCH:
+        raise DataError(f'the held-out text (--held-out {args.held_out:g}) has {test:,} '
+                        f'characters, too few for its {EVAL_BATCH} streams (at least '
+                        f'{EVAL_BATCH + 1}): give a longer --text or a larger --held-out')
 
 
 def plot_held_out(path, metrics, characters, source):

@@ -13,6 +13,8 @@ when all four characters are right (exact match)::
 """
 
 import netlib.compat  # noqa: F401  (first: chainer 7.8.1 on NumPy 2)
+import argparse
+
 import numpy as np
 from chainer.datasets import TupleDataset
 from chainer.training import extensions
@@ -37,19 +39,29 @@ DEFAULTS = dict(
 # 0.85 per epoch slowed learning so much that it stopped at 0.988.  With 0.92 plain Adam
 # still fell from 0.996 to 0.990 in the last epoch (seed 1); AMSGrad did not (0.993).
 DECAY = 0.92
+HELD_OUT = 10  # one question in this many is held out
 KERAS_EPOCHS = 100  # "99% train/test accuracy in 100 epochs" (three digits, reversed)
 TARGET = 0.99
 
 
 def add_flags(group):
-    group.add_argument('--questions', type=flags.positive_int, default=50000,
+    group.add_argument('--questions', type=question_count, default=50000,
                        help='distinct questions; a tenth is held out (Keras: 50,000)')
-    group.add_argument('--digits', type=flags.positive_int, default=3,
+    group.add_argument('--digits', type=flags.bounded_int(addition.MAX_DIGITS), default=3,
                        help='largest number of digits of each number')
-    group.add_argument('--reverse', action=flags.argparse.BooleanOptionalAction, default=True,
+    group.add_argument('--reverse', action=argparse.BooleanOptionalAction, default=True,
                        help='feed the question reversed, as Keras does')
     group.add_argument('--embed', type=flags.positive_int, default=32,
                        help='size of the character embeddings')
+
+
+def question_count(text):
+    """At least HELD_OUT questions, so that one is held out."""
+    value = flags.positive_int(text)
+    if value < HELD_OUT:
+        raise argparse.ArgumentTypeError(f'must be at least {HELD_OUT}, so that a tenth is held '
+                                         f'out for testing; got {text!r}')
+    return value
 
 
 def main(argv=None):
@@ -57,7 +69,7 @@ def main(argv=None):
     # 0: load data: Keras's questions, its last tenth held out
     pairs = addition.make_questions(args.questions, args.digits, args.seed)
     x, t = addition.addition_arrays(pairs, args.digits, args.reverse)
-    split = len(pairs) - len(pairs) // 10
+    split = len(pairs) - len(pairs) // HELD_OUT
     train, test = TupleDataset(x[:split], t[:split]), TupleDataset(x[split:], t[split:])
     run = Run(args)
     run.check_batchsize(len(train))

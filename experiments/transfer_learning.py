@@ -29,6 +29,7 @@ from netlib.cli.wording import counted
 from netlib.serializers import saved_models
 from netlib.datasets.mnist import load_mnist
 from netlib.datasets.small_digits import load_small_digits, split_per_class
+from netlib.errors import UsageError
 from netlib.evaluation import predict
 from netlib.training.runs import Run
 from netlib.links.transfer import learn, new_net, transfer_net
@@ -75,6 +76,7 @@ def main(argv=None):
                      x_test[t_test >= 5], t_test[t_test >= 5] - 5),
            'sklearn': (x_small, t_small, small_pool, x_small[small_test], t_small[small_test])}
     smallest = {name: np.bincount(t[pool]).min() for name, (_, t, pool, _, _) in new.items()}
+    check_per_class(args.per_class, smallest)
 
     # 1: settings: the pretrained net (loaded before the run folder is made, so a wrong
     # file leaves none), then every (target, N, seed) learning run
@@ -82,6 +84,8 @@ def main(argv=None):
     earlier = args.pretrained or (run.snapshot and run.snapshot.parent / 'pretrained.npz')
     if earlier:
         saved_models.load(earlier, pretrained)
+    old = np.flatnonzero(t_train < 5)
+    updates = None if earlier else pretraining_updates(args, len(old))
     grid = [(name, n, seed) for name in new for n in sorted(args.per_class) if n <= smallest[name]
             for seed in range(args.seeds)]
     print(f'{args.net} (unit {args.unit}); {len(grid)} learning runs of {args.steps} '
@@ -89,9 +93,7 @@ def main(argv=None):
 
     # 2: training: pretrain on 0-4 (unless loaded), then learn the new digits
     if not earlier:
-        old = np.flatnonzero(t_train < 5)
-        learn(pretrained, x_train[old], t_train[old], args.epoch * len(old) // args.batchsize,
-              args.batchsize, args.optimizer)
+        learn(pretrained, x_train[old], t_train[old], updates, args.batchsize, args.optimizer)
     saved_models.save(run.path('pretrained.npz'), pretrained)
     old_accuracy = float(np.mean(predict(pretrained, x_test[t_test < 5]) == t_test[t_test < 5]))
     print(f'pretrained on digits 0-4: test accuracy {old_accuracy:.4f}')
@@ -131,6 +133,25 @@ def main(argv=None):
                      'labelled images per class (log scale)', 'test accuracy')
     return run.save_metrics({'pretrained_accuracy_0_4': old_accuracy, 'table': summary,
                              **claims(table)})
+
+
+def check_per_class(per_class, smallest):
+    """Refuse, before the run folder, a --per-class that leaves a target nothing to learn."""
+    for name, images in smallest.items():
+        if min(per_class) > images:
+            raise UsageError(f'--per-class {",".join(map(str, per_class))}: the smallest class '
+                             f'of {TARGETS[name]} has {images:,} images to learn from; give '
+                             f'at least one N of at most {images:,}')
+
+
+def pretraining_updates(args, images):
+    """Updates of --epoch sweeps over *images*; refused where that is not one batch."""
+    updates = args.epoch * images // args.batchsize
+    if updates == 0:
+        raise UsageError(f'--epoch {args.epoch} over the {images:,} images of digits 0-4 is '
+                         f'less than one batch of --batchsize {args.batchsize}: pretraining '
+                         f'would make no update')
+    return updates
 
 
 def print_table(table):

@@ -60,6 +60,7 @@ def add_flags(group):
 
 def main(argv=None):
     args = flags.parse(argv, __doc__, DEFAULTS, add_flags)
+    seeds = flags.consecutive_seeds(args.seed, args.repeats, '--repeats')
     # 0: load data: the sentences, the vocabulary, the evaluation sets
     sentences = load_sentences(args.text)
     words, counts = vocabulary(sentences, args.min_count)
@@ -73,7 +74,6 @@ def main(argv=None):
     run = Run(args)
 
     # 1: settings: one SkipGram per seed, each with its own random stream
-    seeds = [args.seed + repeat for repeat in range(args.repeats)]
     models, trainers, streams = {}, {}, RandomStreams()
     per_epoch = -(-len(centres) // args.batchsize)  # batches an epoch, the last one short
     for seed in seeds:

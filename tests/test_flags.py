@@ -10,6 +10,7 @@ import pytest
 from experiments.registry import EXPERIMENTS
 from netlib import optimizers
 from netlib.cli import flags
+from netlib.errors import UsageError
 
 MODULES = sorted({experiment.module for experiment in EXPERIMENTS})
 # The dialects the vocabulary replaced; no script may bring one back as its own flag.
@@ -133,3 +134,12 @@ def test_an_lr_given_from_python_is_the_callers_own():
     data = TupleDataset(np.zeros((4, 2), np.float32), np.zeros(4, np.int32))
     with pytest.raises(netlib.UsageError, match='AdaDelta has no learning rate'):
         netlib.train(netlib.Classifier(netlib.MLP((2, 2))), data, optimizer='adadelta', lr=0.1)
+
+
+def test_consecutive_seeds_stop_at_the_largest_numpy_takes():
+    assert flags.consecutive_seeds(3, 2, '--repeats') == [3, 4]
+    largest = flags.MAX_SEED
+    assert flags.consecutive_seeds(largest - 1, 2, '--repeats') == [largest - 1, largest]
+    with pytest.raises(UsageError, match=f'--seed {largest} with --repeats 2 needs seeds up '
+                                         f'to {largest + 1}'):
+        flags.consecutive_seeds(largest, 2, '--repeats')

@@ -140,6 +140,14 @@ def test_a_rerun_continues_the_study_and_a_changed_one_is_refused(tmp_path):
                                  storage=f'sqlite:///{tmp_path}/study.db').trials) == 4
 
 
+def test_a_seeded_sampler_continues_past_the_largest_numpy_seed(tmp_path):
+    largest = flags.MAX_SEED  # the continuing sampler's seed, largest + 1, wraps to 0
+    tune.main(tune_args(tmp_path, 1, sampler_seed=largest), quadratic, ['--epoch', '3'])
+    tune.main(tune_args(tmp_path, 2, sampler_seed=largest), quadratic, ['--epoch', '3'])
+    study = optuna.load_study(study_name='quadratic', storage=f'sqlite:///{tmp_path}/study.db')
+    assert [trial.number for trial in study.trials] == [0, 1]
+
+
 @pytest.mark.parametrize('storage, says', [
     ('nonsense', 'Could not parse SQLAlchemy URL'),
     ('sqlite:////no/such/folder/study.db', 'unable to open database file'),

@@ -37,6 +37,8 @@ GROUPS = ('data', 'model', 'training', 'optimizer', 'run')
 # refusing them here gives one line instead of a MemoryError traceback.
 MAX_UNITS = 10 ** 6
 MAX_BATCHSIZE = 10 ** 6
+# NumPy's RandomState takes no larger seed.
+MAX_SEED = 2 ** 32 - 1
 
 
 def _number(text, kind, what):
@@ -80,9 +82,19 @@ def nonnegative_float(text):
 def seed_value(text):
     """A seed NumPy accepts: an integer from 0 to 2**32 - 1."""
     value = _number(text, int, 'an integer')
-    if not 0 <= value < 2 ** 32:
+    if not 0 <= value <= MAX_SEED:
         raise argparse.ArgumentTypeError(f'must be between 0 and 2**32 - 1, got {text!r}')
     return value
+
+
+def consecutive_seeds(seed, count, flag):
+    """``[seed, seed + 1, ..., seed + count - 1]``, refused in one line before any work
+    where the last passes what NumPy accepts (*flag* sets *count*)."""
+    last = seed + count - 1
+    if last > MAX_SEED:
+        raise UsageError(f'--seed {seed} with {flag} {count} needs seeds up to {last}, past '
+                         f'2**32 - 1, the largest NumPy accepts; give a smaller --seed')
+    return list(range(seed, seed + count))
 
 
 def folder(text):

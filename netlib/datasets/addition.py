@@ -12,11 +12,16 @@ import numpy as np
 from netlib.errors import UsageError
 
 CHARS = '0123456789+ '
+# NumPy draws each number below 10**digits as a 64-bit integer: 10**19 does not fit.
+MAX_DIGITS = 18
 ID = {char: index for index, char in enumerate(CHARS)}
 
 
 def make_questions(count, digits=3, seed=0):
     """*count* distinct ``(a, b)`` pairs drawn as Keras draws them, in drawing order."""
+    if digits > MAX_DIGITS:
+        raise UsageError(f'numbers of up to {MAX_DIGITS} digits can be drawn; asked for '
+                         f'{digits}')
     possible = sum(9 * 10 ** (n - 1) + (n == 1) for n in range(1, digits + 1))  # 10, 90, 900
     if count > possible * (possible + 1) // 2:
         raise UsageError(f'only {possible * (possible + 1) // 2:,} distinct questions of up '

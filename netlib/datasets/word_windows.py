@@ -4,6 +4,8 @@ import collections
 
 import numpy as np
 
+from netlib.errors import DataError
+
 
 def vocabulary(sentences, min_count):
     """Words seen at least *min_count* times, most frequent first (ties by first sighting)."""
@@ -21,6 +23,9 @@ def windows(sentences, index, window):
     ids = [np.array([index[word] for word in sentence if word in index], np.int32)
            for sentence in sentences]
     ids = [sentence for sentence in ids if len(sentence) > 1]
+    if not ids:
+        raise DataError('no line of the text holds two words seen at least --min-count times: '
+                        'no (centre, context) pairs to train on')
     centres, contexts = [], []
     offsets = np.concatenate([np.arange(-window, 0), np.arange(1, window + 1)])
     for sentence in ids:

@@ -71,6 +71,7 @@ def main(args, module, experiment_flags):
     fixed, searched = split_flags(module, space, experiment_flags)
     if args.seeds_per_trial is None:
         args.seeds_per_trial = space.seeds_per_trial
+    flags.consecutive_seeds(args.seed, args.seeds_per_trial, '--seeds-per-trial')
     optuna = _import_optuna()
     definition = json.loads(json.dumps(dict(
         experiment=args.name, flags=fixed, seed=args.seed,
@@ -92,9 +93,11 @@ def main(args, module, experiment_flags):
         # from the second epoch on: at the first, a small learning rate looks worst.
         pruner=optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=2))
     study.set_user_attr('netlib', definition)
-    # A seeded sampler continuing a study must not suggest its first trials again.
+    # A seeded sampler continuing a study must not suggest its first trials again; past
+    # 2**32 - 1, the largest seed NumPy takes, the seeds wrap around to 0.
     study.sampler = optuna.samplers.TPESampler(
-        seed=None if args.sampler_seed is None else args.sampler_seed + len(study.trials),
+        seed=None if args.sampler_seed is None else
+        (args.sampler_seed + len(study.trials)) % (flags.MAX_SEED + 1),
         multivariate=True,  # the flags together (a learning rate suits a batch size)
         constant_liar=True)  # several workers: a running trial counts, as a poor one
     counted = (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED,
@@ -220,7 +223,7 @@ def objective(trial, args, module, space, fixed, searched, out):
     """
     import optuna
     params = {name: suggest(trial, name, value) for name, value in searched.items()}
-    seeds = [args.seed + k for k in range(args.seeds_per_trial)]
+    seeds = flags.consecutive_seeds(args.seed, args.seeds_per_trial, '--seeds-per-trial')
     folders = [out / f'trial-{trial.number:04d}{f"-seed-{seed}" if seed != args.seed else ""}'
                for seed in seeds]
     command = ['netlib', 'run', args.name, *fixed, *flags.command_line(params),
