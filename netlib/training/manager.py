@@ -9,10 +9,11 @@
 It has the same extensions as a Trainer run (:func:`netlib.training.trainer.extend`).
 """
 
+import numpy as np
 from chainer import training
 from chainer.training.trainer import _get_time
 
-from netlib.training.trainer import extend, resume
+from netlib.training.trainer import QUIET_OVERFLOW, extend, resume
 from netlib.training.updaters import ManualUpdater
 
 
@@ -50,14 +51,15 @@ class Manager:
         trainer = self.trainer
         ordered = self._start()
         try:
-            while not trainer.stop_trigger(trainer):
-                trainer.observation = {}
-                with trainer.reporter.scope(trainer.observation):
-                    yield self.updater.iteration + 1
-                    self.updater.update()
-                    for _, entry in ordered:
-                        if entry.trigger(trainer):
-                            entry.extension(trainer)
+            with np.errstate(**QUIET_OVERFLOW):
+                while not trainer.stop_trigger(trainer):
+                    trainer.observation = {}
+                    with trainer.reporter.scope(trainer.observation):
+                        yield self.updater.iteration + 1
+                        self.updater.update()
+                        for _, entry in ordered:
+                            if entry.trigger(trainer):
+                                entry.extension(trainer)
         finally:
             for _, entry in ordered:
                 if getattr(entry.extension, 'finalize', None):

@@ -14,6 +14,7 @@ snapshots that resume bit-identically, the loss/accuracy plots, and in
 
 import sys
 
+import numpy as np
 from chainer import training
 from chainer.training import extensions as chainer_extensions
 
@@ -24,6 +25,9 @@ from netlib.training import extensions
 from netlib.training.extensions import optuna_pruning
 
 PROGRESS_UPDATE_INTERVAL = 10
+# Inside a run NumPy's overflow warnings stay silent: the divergence guard reports a
+# non-finite loss or parameter in one line, and their lines would come before it.
+QUIET_OVERFLOW = dict(over='ignore', invalid='ignore')
 
 
 def extend(trainer, run, extra_extensions=(), log_every=(1, 'epoch'), print_every=None,
@@ -109,7 +113,8 @@ def run_trainer(trainer, run, extra_extensions=(), **extend_options):
     try:
         # Chainer prints its own traceback for any error in the loop by default;
         # netlib reports a divergence in one line instead.
-        trainer.run(show_loop_exception_msg=False)
+        with np.errstate(**QUIET_OVERFLOW):
+            trainer.run(show_loop_exception_msg=False)
     finally:
         run.keep_log(trainer.get_extension('LogReport').log)
     return trainer.get_extension('LogReport').log
