@@ -1,15 +1,13 @@
 """``netlib tune NAME``: Optuna searches an experiment's flags, one ordinary run folder a trial.
 
 The experiment declares ``SEARCH_SPACE`` (:mod:`netlib.scale.search`) next to its
-DEFAULTS.  Each trial runs the experiment's ``main`` in this process with the
-flags Optuna suggests, ``--seed SEED`` (the same for every trial, so that two
-trials differ only in their flags) and ``--out OUT/trial-NNNN``, and reports
-the space's LogReport key each epoch so that a poor trial is pruned.
-The study lives in an SQLAlchemy storage (default: ``OUT/study.db``), so
-several workers, on one machine or many, share it, and a rerun with the same
-storage and study name continues it.  A flag given on the command line is
-fixed for every trial and leaves the search space.  At the end: the best
-flags as a command line, ``trials.md``, and Optuna's plots.
+DEFAULTS.  Each trial runs its ``main`` in this process with Optuna's flags, one
+``--seed`` for every trial (trials differ only in their flags) and ``--out
+OUT/trial-NNNN``, reporting the space's key each epoch so a poor trial is pruned.
+The study lives in an SQLAlchemy storage (default ``OUT/study.db``) that workers on
+any machine share and a rerun continues.  A flag given on the command line is fixed
+and leaves the space.  At the end: the best flags as a command line, ``trials.md``
+and Optuna's plots.
 """
 
 import json
@@ -93,8 +91,7 @@ def main(args, module, experiment_flags):
         # from the second epoch on: at the first, a small learning rate looks worst.
         pruner=optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=2))
     study.set_user_attr('netlib', definition)
-    # A seeded sampler continuing a study must not suggest its first trials again; past
-    # 2**32 - 1, the largest seed NumPy takes, the seeds wrap around to 0.
+    # Continuing a study, a seeded sampler must not repeat its first trials (NumPy's seeds wrap).
     study.sampler = optuna.samplers.TPESampler(
         seed=None if args.sampler_seed is None else
         (args.sampler_seed + len(study.trials)) % (flags.MAX_SEED + 1),
