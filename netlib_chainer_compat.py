@@ -42,6 +42,11 @@ PATCHES = {
                              'deprecated in setuptools 81, gone in 82',
     'chainermn_copy_false': "chainermn/communicators/_memory_utility.py: np.array's "
                             'copy=False refuses to copy in NumPy 2',
+    'cuda_libraries': "chainer/backends/cuda.py: CuPy 13 finds CUDA's libraries only in the "
+                      "system, not in NVIDIA's wheels (netlib[gpu] on NumPy 1)",
+    'cudnn_absent': 'chainer/backends/cuda.py: Chainer runs its own GPU code without cuDNN '
+                    '(none in CuPy 14, none in netlib[gpu] for CuPy 13), but warns to '
+                    'reinstall CuPy',
 }
 APPLIED = []
 _PATCHED = []  # 'chainer' once its patches ran
@@ -136,12 +141,18 @@ def _patch_chainermn(load, module):
     asarray_in_unpack_params(module)
 
 
+def _patch_cuda(load, module):
+    from netlib_chainer_patches import quiet_about_absent_cudnn
+    quiet_about_absent_cudnn(load, module)
+
+
 # The patches that run at the import of a module of their own, not at ``import chainer``.
 APPLIED_ON_IMPORT_OF = {'testing_pkg_resources': 'chainer.testing.helper',
                         'chainermn_copy_false': 'chainermn.communicators._memory_utility'}
 
 _PATCH_AROUND = {
     'chainer': _patch_chainer,
+    'chainer.backends.cuda': _patch_cuda,
     'chainer.testing.helper': _patch_testing,
     'chainer.testing.doctest_helper': _patch_testing,
     'chainermn.communicators._memory_utility': _patch_chainermn,

@@ -5,7 +5,9 @@ two surround the import of the one chainer module each fixes.  Each appends its
 name to ``netlib_chainer_compat.APPLIED`` when its condition holds.
 """
 
+import ctypes
 import importlib.metadata
+import os
 import sys
 import types
 import warnings
@@ -54,6 +56,7 @@ def before_import():
     check.check = lambda: None
     sys.modules[check.__name__] = check
     APPLIED.append('environment_check')
+    _load_cuda_12_libraries_from_wheels()
     # chainer/functions/array/as_strided.py reads np.sctypes at import and in
     # backward (AsStridedGrad.forward); NumPy 2 removed it.
     if hasattr(numpy, 'sctypes'):
@@ -93,6 +96,59 @@ def after_import():
     if sparse_matmul._scipy_available and not _sparse_takes_float16(sparse_matmul.sparse):
         sparse_matmul._coo_matmul_cpu = _float16_in_float32(sparse_matmul._coo_matmul_cpu)
         APPLIED.append('sparse_matmul_float16')
+
+
+# CuPy 13's CUDA 12 build opens these by name, which the system's loader looks for in
+# its own folders only; NVIDIA's wheels (netlib[gpu] on NumPy 1) put them in
+# site-packages/nvidia/*/lib.  Loaded first, in the order they need each other, they are
+# found by name.  CuPy 14 finds its wheels itself (cuda-pathfinder).
+CUDA_12_LIBRARIES = ('cuda_runtime/lib/libcudart.so.12', 'nvjitlink/lib/libnvJitLink.so.12',
+                     'cublas/lib/libcublasLt.so.12', 'cublas/lib/libcublas.so.12',
+                     'cusparse/lib/libcusparse.so.12', 'cusolver/lib/libcusolver.so.11',
+                     'cufft/lib/libcufft.so.11', 'curand/lib/libcurand.so.10',
+                     'cuda_nvrtc/lib/libnvrtc.so.12')
+
+
+def _load_cuda_12_libraries_from_wheels():
+    if not _installed_version('cupy-cuda12x').startswith('13.') or _system_has('libcublas.so.12'):
+        return
+    folder = next((os.path.join(entry, 'nvidia') for entry in sys.path
+                   if os.path.isdir(os.path.join(entry, 'nvidia', 'cublas', 'lib'))), None)
+    if folder is None:
+        return
+    for library in CUDA_12_LIBRARIES:
+        path = os.path.join(folder, library)
+        if os.path.exists(path):
+            ctypes.CDLL(path, mode=ctypes.RTLD_GLOBAL)
+    APPLIED.append('cuda_libraries')
+
+
+def _installed_version(distribution):
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return ''
+
+
+def _system_has(library):
+    try:
+        ctypes.CDLL(library)
+    except OSError:
+        return False
+    return True
+
+
+def quiet_about_absent_cudnn(load, cuda):
+    """Without cuDNN (CuPy 14 has no cuDNN module; CuPy 13 finds no libcudnn.so.8 in
+    NVIDIA's wheels) Chainer's ``use_cudnn='auto'`` runs its own GPU code, as it should,
+    but CuPy warns that the library is missing and Chainer, on the first kernel it builds
+    (at import), to reinstall CuPy.  `netlib doctor` says that cuDNN is off, and why."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings('ignore', r'\s*cudnn library could not be loaded', UserWarning)
+        load()
+    if cuda.available and not cuda.cudnn_enabled and not cuda._cudnn_disabled_by_user:
+        cuda.check_cuda_available._already_warned = True
+        APPLIED.append('cudnn_absent')
 
 
 def _stores_negative_in_unsigned():

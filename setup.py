@@ -12,6 +12,18 @@ HOOK = 'netlib_chainer_compat.pth'
 SITE_PACKAGES = os.path.relpath(sysconfig.get_path('purelib'), sysconfig.get_path('data'))
 
 
+# A CuPy that Chainer finds on a machine with NVIDIA's driver and no CUDA toolkit: NVIDIA's
+# library wheels, and NCCL for ChainerMN across GPUs.  NumPy 1 (Python < 3.12): CuPy 13's
+# CUDA 12 build, whose libraries netlib_chainer_patches loads from the wheels; NumPy 2:
+# CuPy 14, which finds them itself.  Neither brings cuDNN (CuPy 14 has none): Chainer's
+# own GPU code runs.
+CUDA_12 = 'python_version < "3.12"'
+CUDA_13 = 'python_version >= "3.12"'
+GPU = [f'cupy-cuda12x>=13,<14; {CUDA_12}',
+       f'cuda-toolkit[cublas,cudart,cufft,curand,cusolver,cusparse,nvrtc]==12.*; {CUDA_12}',
+       f'nvidia-nccl-cu12>=2.16.5,<3; {CUDA_12}',
+       f'cupy-cuda13x[ctk]>=14,<15; {CUDA_13}',
+       f'nvidia-nccl-cu13>=2.27.7,<3; {CUDA_13}']
 # ChainerUI 0.11 (its last release) is written for SQLAlchemy 1.x.
 UI = ['chainerui==0.11.0', 'sqlalchemy<2']
 # gensim: the Lee corpus and the word lists in its wheel (netlib.datasets.text) and the
@@ -61,7 +73,7 @@ setup(
         'threadpoolctl',  # netlib.kernels.blas_threads
     ],
     extras_require={
-        'gpu': ['cupy-cuda12x<14'],
+        'gpu': GPU,
         'ui': UI,
         # transfer_learning's second target: sklearn.datasets.load_digits (no download).
         'course': ['scikit-learn'],

@@ -81,7 +81,7 @@ def test_a_batch_that_cannot_fit_is_refused(args, expected, tmp_path, data_dir):
 @pytest.mark.skipif(importlib.util.find_spec('cupy') is not None, reason='CuPy is installed')
 def test_gpu_without_cupy_says_how_to_install(tmp_path):
     _assert_one_line_error(_run(['--device', '0', '--out', str(tmp_path / 'run')]),
-                           "pip install -e '.[gpu]'")
+                           "no CuPy installed (pip install 'netlib[gpu]'")
 
 
 def test_out_that_is_a_file(tmp_path):

@@ -21,6 +21,17 @@ SCIPY = tuple(int(part) for part in importlib.metadata.version('scipy').split('.
 SETUPTOOLS = (int(importlib.metadata.version('setuptools').split('.')[0]),)
 
 
+def _major(distribution):
+    try:
+        return int(importlib.metadata.version(distribution).split('.')[0])
+    except importlib.metadata.PackageNotFoundError:
+        return 0
+
+
+# netlib[gpu]'s CuPy, when installed (tests/test_gpu_extra.py installs it)
+CUPY_12X, CUPY_13X = _major('cupy-cuda12x'), _major('cupy-cuda13x')
+
+
 def _expected_patches():
     """The conditions, stated as versions rather than the probes the patches use."""
     return {
@@ -34,6 +45,10 @@ def _expected_patches():
         'sparse_matmul_float16': SCIPY >= (1, 15),
         'testing_pkg_resources': SETUPTOOLS >= (81,),
         'chainermn_copy_false': NUMPY >= (2, 0),
+        # netlib[gpu] on NumPy 1: CuPy 13 and CUDA 12's wheels, none in the system
+        'cuda_libraries': CUPY_12X == 13,
+        # neither netlib[gpu] brings cuDNN
+        'cudnn_absent': CUPY_12X == 13 or CUPY_13X == 14,
     }
 
 

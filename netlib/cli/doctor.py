@@ -11,7 +11,7 @@ import sys
 
 import numpy as np
 
-from netlib import compat
+from netlib import compat, device
 from netlib.serializers import weights
 from netlib.training import environment
 from netlib.datasets import mnist
@@ -22,12 +22,13 @@ def lines(data_dir=None):
     """The report, one line each."""
     found = environment.describe()
     found.pop('kernels')  # the --kernels choice of a run, not a property of the machine
+    for name in ('cupy', 'cudnn'):  # device.gpu_report's lines say more
+        found.pop(name, None)
     report = [f'{"executable":11} {sys.executable}']
     report += [f'{name:11} {value}' for name, value in found.items()]
     report.append(f'{"compiled":11} {_compiled_kernels()}')
     report.append(f'{"threads":11} {_blas_threads()}')
-    if 'cupy' not in found:
-        report.append(f'{"cupy":11} not installed: CPU only (pip install netlib[gpu])')
+    report += device.gpu_report()
     report.append(f'compat      {len(compat.APPLIED)} of {len(compat.PATCHES)} chainer '
                   'patches applied in this process')
     report.append(f'  hook: {_hook()}')

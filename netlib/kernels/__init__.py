@@ -28,6 +28,7 @@ from chainer.functions.connection import convolution_2d as convolution_module
 from chainer.functions.connection import embed_id as embed_id_module
 from chainer.functions.connection import linear as linear_module
 
+from netlib.errors import UsageError
 from netlib.kernels import (convolution_2d, dropout, embed_id, max_pooling_2d, no_graph,
                             optimizers, recurrent, relu)
 
@@ -94,6 +95,15 @@ def chosen():
 def default_for(device):
     """Fast on the CPU; Chainer's own (CuPy, cuDNN) on a GPU."""
     return 'fast' if device.xp is np else 'chainer'
+
+
+def for_device(name, device):
+    """The ``--kernels`` choice *name* (None: the default) for *device*; the fast set is
+    NumPy and Numba, so a GPU takes Chainer's own."""
+    if name == 'fast' and device.xp is not np:
+        raise UsageError(f"--kernels fast is netlib's CPU kernels; on {device} Chainer's "
+                         'own run (CuPy): leave out --kernels')
+    return name or default_for(device)
 
 
 def optimizer_class(class_name, chainer_class):

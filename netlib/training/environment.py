@@ -40,7 +40,7 @@ def _optional_versions():
     try:
         import cupy
         versions['cupy'] = cupy.__version__
-        if cupy.cuda.is_available() and chainer.backends.cuda.cudnn_enabled:
+        if chainer.backends.cuda.cudnn_enabled:  # no driver needed, nor a GPU
             versions['cudnn'] = cupy.cuda.cudnn.getVersion()
     except ImportError:
         pass
