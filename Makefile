@@ -24,7 +24,7 @@ ifneq ($(wildcard ../shared/data),)
 export NETLIB_DATA_DIR ?= $(abspath ../shared/data)
 endif
 
-.PHONY: reproduce test install bench clean
+.PHONY: reproduce test install bench clean gpu-bundle
 
 $(VENV)/.installed: setup.py constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,23 @@ $(TORCH_VENV)/.installed:
 
 bench: install $(TORCH_VENV)/.installed
 	$(PY) -m bench.run
+
+# What a GPU machine without network lacks to run bench/gpu_check.sh (README, "On a GPU"):
+# wheels of Chainer (built from its sdist), netlib, setuptools < 82 (chainer.testing's
+# pkg_resources) and gensim for its Python (GPU_PYTHON), and the data folder; under 64 MiB.
+GPU_BUNDLE ?= gpu-bundle
+GPU_PYTHON ?= 3.12
+GPU_WHEELS := $(GPU_BUNDLE)/wheels
+gpu-bundle: install
+	rm -rf $(GPU_BUNDLE) && mkdir -p $(GPU_WHEELS)
+	$(PY) -m pip wheel --quiet --disable-pip-version-check --no-deps -c constraints.txt \
+		-w $(GPU_WHEELS) chainer==7.8.1 .
+	$(PY) -m pip download --quiet --disable-pip-version-check --no-deps -d $(GPU_WHEELS) \
+		--only-binary=:all: --python-version $(GPU_PYTHON) --platform manylinux2014_x86_64 \
+		--platform manylinux_2_17_x86_64 --platform manylinux_2_24_x86_64 --platform manylinux_2_28_x86_64 'setuptools<82' gensim==4.4.0 smart-open
+	test -n "$$NETLIB_DATA_DIR" || { echo 'gpu-bundle: set NETLIB_DATA_DIR to the data folder' >&2; exit 2; }
+	mkdir -p $(GPU_BUNDLE)/data && cp -r "$$NETLIB_DATA_DIR"/mnist "$$NETLIB_DATA_DIR"/dlfs $(GPU_BUNDLE)/data
+	@du -sm $(GPU_BUNDLE) | awk '{ if ($$1 >= 64) { print "gpu-bundle: " $$1 " MiB, over 64" > "/dev/stderr"; exit 2 } else print "gpu-bundle: " $$1 " MiB" }'
 
 clean:
 	rm -rf $(VENV) $(TORCH_VENV) .pytest_cache  # never runs/: earlier results
