@@ -24,6 +24,7 @@ from netlib.cli.wording import counted
 from netlib.datasets import wordsim
 from netlib.datasets.text import load_sentences
 from netlib.datasets.word_windows import vocabulary, windows
+from netlib.device import to_numpy
 from netlib.errors import UsageError
 from netlib.evaluation.word_vectors import neighbour_overlap, neighbours, score_vectors
 from netlib.links.word2vec import SkipGram
@@ -110,7 +111,7 @@ def main(argv=None):
                 batch = orders[name][step * args.batchsize:(step + 1) * args.batchsize]
                 steps.update(trainers[name], model(centres[batch], contexts[batch]))
     netlib_seconds = time.perf_counter() - start  # of this process (a resumed run: since then)
-    vectors = {name: model.embed.W.array for name, model in models.items()}
+    vectors = {name: to_numpy(model.embed.W) for name, model in models.items()}
     start = time.perf_counter()
     vectors.update(gensim_vectors(gensim, sentences, words, args, seeds, alpha))
     gensim_seconds = time.perf_counter() - start

@@ -21,6 +21,7 @@ import pytest
 from packaging.requirements import Requirement
 
 from conftest import ROOT
+from netlib import device
 
 PIP = [sys.executable, '-m', 'pip', '--disable-pip-version-check']
 # What a plain script sees: no netlib import before chainer (the .pth hook patches it).
@@ -172,3 +173,35 @@ def test_device_0_names_what_is_missing(folder, reason, request, tmp_path):
     assert result.returncode == 2 and 'Traceback' not in result.stderr
     assert result.stderr.count('\n') == 1 and reason in result.stderr, result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_cpu_run_beside_the_extra_gives_the_same_numbers(gpu_extra, tmp_path):
+    """CuPy installed without a driver: seeding and the run stay on NumPy (CuPy 13's
+    is_available raised there), and the metrics are those of a machine without CuPy."""
+    command = ['-m', 'experiments.steps_regression', '--device', '-1', '--epoch', '3']
+    beside = _python(gpu_extra, *command, '--out', str(tmp_path / 'beside'))
+    assert beside.returncode == 0, beside.stderr
+    alone = subprocess.run([sys.executable, *command, '--out', str(tmp_path / 'alone')],
+                           cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert alone.returncode == 0, alone.stderr
+    metrics = [json.loads((tmp_path / run / 'metrics.json').read_text())
+               for run in ('beside', 'alone')]
+    assert metrics[0] == metrics[1]
+
+
+class _CudaError(RuntimeError):
+    """What CuPy's CUDARuntimeError carries: CUDA's status number."""
+
+    def __init__(self, status):
+        super().__init__(f'cudaError {status}')
+        self.status = status
+
+
+@pytest.mark.parametrize('status, reason', [
+    (device.NO_GPU, 'the NVIDIA driver sees no GPU'),
+    (device.NO_SUCH_GPU, 'no GPU 3: this machine has 0'),
+    (999, 'cudaError 999'),
+])
+def test_a_gpu_cuda_refuses_is_named(status, reason):
+    """The statuses a machine with a driver gives (none here): a GPU missing or out of range."""
+    assert device.gpu_missing(_CudaError(status), '@cupy:3') == reason

@@ -4,6 +4,8 @@ import random
 
 import numpy as np
 
+from netlib.device import gpu_count
+
 
 def set_seed(seed):
     """Seed Python, NumPy and (when installed) CuPy.
@@ -13,9 +15,6 @@ def set_seed(seed):
     """
     random.seed(seed)
     np.random.seed(seed)
-    try:
+    if gpu_count():  # CuPy can be installed on a machine without a driver or a GPU
         import cupy
-        if cupy.cuda.is_available():  # CuPy installed on a machine without a GPU
-            cupy.random.seed(seed)
-    except ImportError:
-        pass
+        cupy.random.seed(seed)
