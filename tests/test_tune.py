@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import types
+import warnings
 from pathlib import Path
 
 import chainer
@@ -51,7 +52,8 @@ quadratic.SEARCH_SPACE = search.Space(minimize='main/loss', lr=search.LogUniform
 def tune_args(out, trials, **options):
     return argparse.Namespace(**{**dict(name='quadratic', trials=trials, timeout=None,
                                         storage=None, study_name=None, out=str(out), seed=0,
-                                        seeds_per_trial=1, sampler_seed=0), **options})
+                                        seeds_per_trial=1, sampler_seed=0,
+                                        keep_snapshots=False), **options})
 
 
 def test_hand_written_loop_trials_are_run_folders_and_poor_ones_pruned(tmp_path, capsys):
@@ -78,12 +80,31 @@ def test_hand_written_loop_trials_are_run_folders_and_poor_ones_pruned(tmp_path,
 
 def test_a_single_trial_draws_its_plots(tmp_path, capsys):
     """`netlib tune NAME --trials 1`: the best-value line of one trial is a single point,
-    drawn with a marker (a FigureError traceback before)."""
-    best = tune.main(tune_args(tmp_path, 1), quadratic, [])
+    drawn with a marker (a FigureError traceback before), and the flag's one value no
+    'identical low and high ylims' warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter('error', UserWarning)
+        best = tune.main(tune_args(tmp_path, 1), quadratic, [])
     assert best.number == 0
     assert 'best: trial 0' in capsys.readouterr().out
     assert {'optimization_history.png', 'parallel_coordinate.png'} <= \
         {path.name for path in tmp_path.iterdir()}
+
+
+def test_trials_end_without_snapshots_and_optuna_speaks_once(tmp_path, capsys):
+    """An ended trial never resumes: its snapshots go, unless --keep-snapshots; the study
+    names its objective for the dashboard; Optuna's log lines come once, on stdout."""
+    tune.main(tune_args(tmp_path / 'removed', 2), quadratic, ['--epoch', '3'])
+    tune.main(tune_args(tmp_path / 'kept', 2, keep_snapshots=True), quadratic, ['--epoch', '3'])
+    snapshots = {out: sorted(path.name for path in (tmp_path / out).glob('trial-*/snapshot_*'))
+                 for out in ('removed', 'kept')}
+    assert snapshots['removed'] == [] and 'snapshot_epoch_3' in snapshots['kept']
+    study = optuna.load_study(study_name='quadratic',
+                              storage=f'sqlite:///{tmp_path}/removed/study.db')
+    assert study.metric_names == ['main/loss']
+    printed = capsys.readouterr()
+    assert printed.out.count('optuna: Trial 1 finished with value') == 2  # one per study
+    assert 'Trial' not in printed.err
 
 
 def test_seeds_per_trial_score_the_mean_and_keep_each_seed(tmp_path, capsys, monkeypatch):

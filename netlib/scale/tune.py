@@ -18,21 +18,17 @@ import time
 import warnings
 from pathlib import Path
 
-from matplotlib.collections import PathCollection
-
 from netlib.cli import flags
-from netlib.scale import search
+from netlib.scale import search, study_output
 from netlib.errors import Diverged, UsageError
 from netlib.files import atomic_write, write_json
+from netlib.serializers.snapshots import remove_snapshots
 
 # A lost worker (killed, machine down) leaves its trial RUNNING: with a heartbeat
 # every minute, a trial silent for three is marked FAIL and its place taken.
 HEARTBEAT, GRACE = 60, 180
 # Seconds a worker waits for another's write lock on SQLite before failing.
 SQLITE_BUSY_TIMEOUT = 60
-PLOTS = {'optimization_history': 'plot_optimization_history',
-         'param_importances': 'plot_param_importances',
-         'parallel_coordinate': 'plot_parallel_coordinate'}
 
 
 def add_arguments(parser):
@@ -59,6 +55,9 @@ def add_arguments(parser):
     parser.add_argument('--sampler-seed', type=flags.seed_value,
                         help="seed of Optuna's TPE sampler (default: fresh each worker, so "
                              'workers explore apart)')
+    parser.add_argument('--keep-snapshots', action='store_true',
+                        help="keep each finished trial's snapshots (default: removed once the "
+                             'trial ends, as no trial resumes)')
 
 
 def main(args, module, experiment_flags):
@@ -91,6 +90,7 @@ def main(args, module, experiment_flags):
         # from the second epoch on: at the first, a small learning rate looks worst.
         pruner=optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=2))
     study.set_user_attr('netlib', definition)
+    study.set_metric_names([space.key])  # the dashboard's name of the objective
     # Continuing a study, a seeded sampler must not repeat its first trials (NumPy's seeds wrap).
     study.sampler = optuna.samplers.TPESampler(
         seed=None if args.sampler_seed is None else
@@ -113,8 +113,9 @@ def _import_optuna():
         import optuna_integration  # noqa: F401  (ChainerPruningExtension)
     except ImportError:
         raise UsageError("netlib tune needs Optuna: pip install 'netlib[tune]'") from None
-    # The heartbeat (a lost worker's trial failed) is experimental: not the user's to act on.
+    # The heartbeat and metric names are experimental: not the user's to act on.
     warnings.filterwarnings('ignore', category=optuna.exceptions.ExperimentalWarning)
+    study_output.route_optuna_log(optuna)
     return optuna
 
 
@@ -245,6 +246,9 @@ def objective(trial, args, module, space, fixed, searched, out):
         except Diverged as error:  # a learning rate too large: a failed trial, the search goes on
             write_json(folder / 'metrics.json', {'diverged': str(error)})
             raise
+        finally:  # a new trial never resumes an ended one
+            if not args.keep_snapshots:
+                remove_snapshots(folder)
         values.append(last(folder, space.key)[space.key])
         trial.set_user_attr('values', values)  # each seed's score, the trial's is their mean
     return sum(values) / len(values)
@@ -270,7 +274,7 @@ def summarize(study, name, out):
     best = study.best_trial
     write_json(out / 'best.json', {'trial': best.number, 'value': best.value,
                                    'params': best.params, **best.user_attrs})
-    save_plots(study, out, len(complete))
+    study_output.save_plots(study, out, len(complete))
     print(f'best: trial {best.number}, {study.user_attrs["netlib"]["objective"]} '
           f'{best.value:.4f}; rerun it with\n    {best.user_attrs["command"]}')
     print(f'study folder: {out}')
@@ -305,46 +309,3 @@ def seed_cell(attributes):
 
 def _cell(value, spec='.4g'):
     return '' if value is None else format(value, spec) if isinstance(value, float) else value
-
-
-def save_plots(study, out, complete):
-    """Optuna's matplotlib plots as PNGs, labelled for netlib's figure check."""
-    import optuna.visualization.matplotlib as optuna_plots
-    from netlib import plots
-    for name, function in PLOTS.items():
-        if name == 'param_importances' and (complete < 2 or len(study.best_trial.params) < 2):
-            continue  # importances need two finished trials and two flags
-        axes = getattr(optuna_plots, function)(study)
-        figure = labelled(axes.figure, study.user_attrs['netlib']['objective'])
-        plots.save_figure(figure, out / f'{name}.png')
-
-
-def labelled(figure, key):
-    """Optuna's figure with what netlib's check asks of every figure.
-
-    The importances' title is on the left (``get_title()`` reads the centre one); the
-    history keeps an empty series for infeasible trials and, after one trial, a one-point
-    best line (marked); the parallel coordinates draw each flag's scale on its own axes.
-    """
-    charts = [axes for axes in figure.axes if axes.get_label() != '<colorbar>']
-    for axes in charts:
-        if not axes.get_title() and axes.get_title(loc='left'):
-            axes.set_title(axes.get_title(loc='left'))
-            axes.set_title('', loc='left')
-        for series in list(axes.collections):
-            if isinstance(series, PathCollection) and not len(series.get_offsets()):
-                series.remove()
-        for line in axes.lines:
-            if len(line.get_xdata()) == 1:  # one trial: the best value so far is a point
-                line.set(marker='_', markersize=20)
-    if len(charts) > 1:  # parallel coordinates: one axis a flag, the objective first
-        main = charts[0]
-        figure.suptitle(main.get_title())
-        main.set_title('')
-        main.set_xlabel('flag')
-        figure.supylabel(f'{key} (first axis), value of each flag (its own axis)',
-                         fontsize='medium')
-    for axes in figure.axes:
-        if axes.get_ylabel() == 'Objective Value':
-            axes.set_ylabel(key)
-    return figure

@@ -71,6 +71,13 @@ def snapshot_to_resume(out, resume):
     return Path(resume)
 
 
+def remove_snapshots(out):
+    """Every snapshot in the run folder *out* (a run that will not resume)."""
+    for path in Path(out).glob('snapshot_*'):
+        if SNAPSHOT_NAME.match(path.name):
+            path.unlink()
+
+
 def remove_partial_writes(out):
     """Delete what a write cut short by a kill left: Chainer's ``tmp*`` files and folders."""
     for path in Path(out).glob('tmp*'):
