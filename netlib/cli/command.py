@@ -116,10 +116,13 @@ def run_doctor(args):
 
 
 def add_data(commands):
-    data = commands.add_parser('data', help="chainer-cache: fill Chainer's dataset cache "
+    data = commands.add_parser('data', help='use FOLDER: name the data folder (MNIST, the '
+                                            "book's weights) once for every later run; "
+                                            "chainer-cache: fill Chainer's dataset cache "
                                             'with MNIST, for chainer.datasets.get_mnist() '
                                             'offline')
-    data.add_argument('what', choices=['chainer-cache'])
+    data.add_argument('what', choices=['use', 'chainer-cache'])
+    data.add_argument('folder', nargs='?', help='with use: the data folder')
     data.add_argument('--data-dir', help='where the MNIST files are (default: '
                                          '$NETLIB_DATA_DIR, else the per-user cache)')
     data.add_argument('--root', help="Chainer's dataset root (default: "
@@ -127,7 +130,15 @@ def add_data(commands):
 
 
 def run_data(args):
-    from netlib.datasets import chainer_cache
+    from netlib.datasets import chainer_cache, fetch
+    if args.what == 'use':
+        if args.folder is None:
+            raise UsageError('netlib data use needs the data folder: netlib data use FOLDER')
+        print(f'data folder: {fetch.remember_data_dir(args.folder)} '
+              f'(kept in {fetch.remembered_data_file()})')
+        return
+    if args.folder is not None:
+        raise UsageError(f'netlib data chainer-cache takes no folder: --data-dir {args.folder}')
     folder = chainer_cache.fill_mnist(args.data_dir, args.root)
     print(f'{folder}: train.npz and test.npz, as chainer.datasets.get_mnist() reads them')
 

@@ -14,7 +14,7 @@ import numpy as np
 from netlib import compat, device
 from netlib.serializers import weights
 from netlib.training import environment
-from netlib.datasets import mnist
+from netlib.datasets import fetch, mnist
 from netlib.errors import DataError
 
 
@@ -79,21 +79,27 @@ def _blas_threads():
 
 
 def _data(data_dir):
-    if data_dir:
-        where = '--data-dir'
-    else:
-        where = 'NETLIB_DATA_DIR' if os.environ.get('NETLIB_DATA_DIR') else 'the per-user cache'
     try:
         folder = mnist.resolve_data_dir(data_dir)
         missing = mnist.missing_files(data_dir)
     except DataError as error:
-        return [f'{"data":11} {error}']
+        return [f'{"data":11} {error}', *_sources(data_dir)]
     try:  # reads the file and checks its SHA-256; never downloads here
         book = f'found ({weights.book_weights_path(data_dir, download=False).name})'
     except DataError as error:
         book = f'missing or wrong: {error}'
     mnist_state = ('found (4 files)' if not missing else
                    f'missing {", ".join(missing)}: downloaded on first use when online')
-    return [f'{"data":11} {folder} (from {where})',
+    return [f'{"data":11} {folder}', *_sources(data_dir),
             f'  {"mnist":21} {mnist_state}',
             f'  {"book weights":21} {book}']
+
+
+def _sources(data_dir):
+    """Where the data folder is looked for, in order, the first set used; how to set it."""
+    sources = fetch.data_sources(data_dir)
+    used = next(where for where, value in sources if value)
+    lines = [f'  {number} {where:24} {value or "not set"}{"  <- used" if where == used else ""}'
+             for number, (where, value) in enumerate(sources, start=1)]
+    return lines + [f'  set it once: netlib data use FOLDER (kept in '
+                    f'{fetch.remembered_data_file()}), or NETLIB_DATA_DIR, or --data-dir']

@@ -20,19 +20,43 @@ TIMEOUT_S = 60
 
 
 def resolve_data_dir(data_dir=None):
-    """The data folder: ``--data-dir``, else ``$NETLIB_DATA_DIR``, else a user cache.
+    """The data folder: ``--data-dir``, else ``$NETLIB_DATA_DIR``, else the folder named
+    once with ``netlib data use``, else a user cache (downloads land there when online).
 
     The cache (``$XDG_CACHE_HOME/netlib`` or ``~/.cache/netlib``) is per user so that
     downloads never land inside the repository.
     """
-    chosen = data_dir or os.environ.get("NETLIB_DATA_DIR")
-    if chosen:
-        folder = Path(chosen).expanduser()
-        if not folder.is_dir():  # a typo should not start a 50 MB download elsewhere
-            where = "--data-dir" if data_dir else "NETLIB_DATA_DIR"
-            raise DataError(f"{where} {folder} is not a folder")
-        return folder
+    for where, value in data_sources(data_dir)[:-1]:
+        if value:
+            folder = Path(value).expanduser()
+            if not folder.is_dir():  # a typo should not start a 50 MB download elsewhere
+                raise DataError(f"{where} {folder} is not a folder")
+            return folder
     return user_cache()
+
+
+def data_sources(data_dir=None):
+    """``(where, value or None)`` of each place the data folder is looked for, in order."""
+    remembered = remembered_data_file()
+    return [("--data-dir", data_dir),
+            ("NETLIB_DATA_DIR", os.environ.get("NETLIB_DATA_DIR")),
+            ("netlib data use's folder",
+             remembered.read_text().strip() if remembered.is_file() else None),
+            ("the per-user cache", str(user_cache()))]
+
+
+def remembered_data_file():
+    """Where ``netlib data use FOLDER`` keeps FOLDER: ``$XDG_CONFIG_HOME/netlib/data-dir``."""
+    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "netlib" / "data-dir"
+
+
+def remember_data_dir(folder):
+    """Name the data folder once for every later run of this user; returns it, absolute."""
+    folder = Path(folder).expanduser().resolve()
+    if not folder.is_dir():
+        raise DataError(f"{folder} is not a folder")
+    _write_atomically(remembered_data_file(), f"{folder}\n".encode())
+    return folder
 
 
 def user_cache():

@@ -218,5 +218,5 @@ def _missing(folder, name, reason):
     """A DataError that says where the file was expected and how to supply it."""
     return DataError(
         f"MNIST file {name}(.gz) is missing in {folder} {reason}; put the four MNIST "
-        "files in a folder (or its mnist/ subfolder) and point --data-dir or "
-        "NETLIB_DATA_DIR at it")
+        "files in a folder (or its mnist/ subfolder) and name it once with "
+        "'netlib data use FOLDER' (or --data-dir, NETLIB_DATA_DIR)")

@@ -146,5 +146,5 @@ def _missing(folder, reason):
     """A DataError saying where the book weights were expected and how to add them."""
     return DataError(
         f"book weights sample_weight.npz/.pkl are missing in {folder} {reason}; "
-        "put them in a dlfs/ subfolder and point --data-dir or NETLIB_DATA_DIR at "
-        "its parent")
+        "put them in a dlfs/ subfolder and name its parent once with "
+        "'netlib data use FOLDER' (or --data-dir, NETLIB_DATA_DIR)")
