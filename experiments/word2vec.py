@@ -20,6 +20,7 @@ from chainer.training import extensions
 
 from netlib import cli, optimizers, plots
 from netlib.cli import flags
+from netlib.cli.memory import refuse_unless_fits
 from netlib.cli.wording import counted
 from netlib.datasets import wordsim
 from netlib.datasets.text import load_sentences
@@ -68,6 +69,8 @@ def main(argv=None):
     if len(words) < 11:  # 10 nearest neighbours
         raise UsageError(f'--min-count {args.min_count} leaves {len(words)} words of 11 needed')
     index = {word: i for i, word in enumerate(words)}
+    refuse_unless_fits(bytes_needed(sentences, index, args),
+                       f'--window {args.window} --unit {args.unit} --batchsize {args.batchsize}')
     centres, contexts = windows(sentences, index, args.window)
     similarity, analogies = wordsim.evaluation_sets()
     questions = [question for section in analogies.values() for question in section]
@@ -127,6 +130,16 @@ def main(argv=None):
     metrics['nearest_words'] = nearest_words(vectors, words, index, seeds[0])
     plot_scores(run.path('scores.png'), scores, seeds)
     return run.save_metrics(metrics)
+
+
+def bytes_needed(sentences, index, args):
+    """The windows (each kept word's 2 * window contexts, int32, made once and copied once),
+    one batch's context vectors through the net and back (float32, four arrays) and the two
+    embeddings with their gradients and an optimizer's two states (float32, four each)."""
+    kept = sum(word in index for sentence in sentences for word in sentence)
+    contexts = 2 * args.window
+    return (8 * kept * contexts + 16 * args.batchsize * contexts * args.unit
+            + 32 * len(index) * args.unit)
 
 
 def gensim_vectors(gensim, sentences, words, args, seeds, alpha):

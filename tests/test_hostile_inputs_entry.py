@@ -64,6 +64,19 @@ def test_a_batch_too_large_for_memory_leaves_no_run_folder(tmp_path, data_dir):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize('args', [['--window', 1_000_000], ['--window', 20_000, '--unit', 5000],
+                                  ['--unit', 1_000_000], ['--batchsize', 1_000_000]])
+def test_word2vec_refuses_windows_too_large_for_memory_before_allocating(args, tmp_path):
+    """--window 1000000 was killed by the kernel at 24 GB after 140 s, without a word: its
+    windows and a batch's context vectors are estimated from the request first."""
+    result = run_command('experiments.word2vec', *args, '--out', tmp_path / 'run',
+                         memory=MEMORY_LIMIT)
+    assert_one_line_error(result, f'{args[0]} {args[1]}')
+    assert 'needs about ' in result.stderr
+    assert 'GiB are available' in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 # -- a network that does not fit the window is refused before anything is written ----
 
 @pytest.mark.parametrize('args, expected', [

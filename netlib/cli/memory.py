@@ -1,6 +1,33 @@
-"""Process-wide memory settings every netlib program makes once, at start."""
+"""Process-wide memory settings every netlib program makes once, at start, and the check
+that refuses a request whose arrays cannot fit before any is allocated."""
 
 import ctypes
+import os
+import resource
+
+from netlib.errors import UsageError
+
+
+def refuse_unless_fits(needed, request):
+    """A UsageError naming *request* when its *needed* bytes exceed what this process can get:
+    the memory the system has available, or less under an address-space limit."""
+    room = available_bytes()
+    if needed > room:
+        raise UsageError(f'{request} needs about {needed / 2**30:,.1f} GiB of memory; '
+                         f'{room / 2**30:,.1f} GiB are available')
+
+
+def available_bytes():
+    """The memory available to allocate now: /proc/meminfo's MemAvailable (else all of it),
+    at most the address-space limit."""
+    try:
+        with open('/proc/meminfo') as meminfo:
+            kib = next(int(line.split()[1]) for line in meminfo if line.startswith('MemAvailable'))
+        room = kib * 1024
+    except (OSError, StopIteration, ValueError):
+        room = os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES')
+    limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+    return room if limit == resource.RLIM_INFINITY else min(room, limit)
 
 
 def no_huge_page_advice():
