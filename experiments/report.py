@@ -8,6 +8,8 @@
 Both are ``netlib`` subcommands through the entry points in setup.py (``netlib.commands``).
 """
 
+import collections
+import math
 import platform
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +22,7 @@ from netlib.files import atomic_write
 from experiments.registry import EXPERIMENTS
 from experiments.results_files import (recorded_metrics, results_folder, run_times,
                                        seed_spreads)
-from experiments.targets import Spread
+from experiments.targets import Spread, decimals_for
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / 'results'
@@ -36,13 +38,32 @@ class Row:
     passed: bool
     spread: Spread = None
     metrics: dict = None  # the run's, for a target measured against another metric
+    against: Spread = None  # that other metric at the same seeds, where it was kept
 
     def seeds_meeting(self):
         """'k of n seeds' meeting the criterion, or '' without a spread."""
         if self.spread is None:
             return ''
-        met = sum(self.target.passes(value, {}, self.spread) for value in self.spread.values)
+        references = [{}] * len(self.spread.values)
+        if self.target.against:
+            if self.against is None or len(self.against.values) != len(self.spread.values):
+                return f'`{self.target.against}` not kept per seed'
+            references = [{self.target.against: value} for value in self.against.values]
+        met = sum(self.target.passes(value, reference, self.spread)
+                  for value, reference in zip(self.spread.values, references))
         return f'{met} of {len(self.spread.values)}'
+
+    def shown(self):
+        """The value rounded to a digit finer than its seed spread or tolerance, else as is."""
+        if self.value is None:
+            return 'not run or failed'
+        scale = self.spread.sd if self.spread else self.target.resolved(self.spread)[0]
+        if not scale or isinstance(self.value, int):
+            return f'{self.value!r}'
+        if self.value and abs(self.value) < 1e-3:
+            digits = math.floor(math.log10(abs(self.value))) - math.floor(math.log10(scale))
+            return f'{self.value:.{max(digits, 0) + 2}g}'
+        return f'{self.value:.{decimals_for(scale)}f}'
 
 
 def check(experiment, metrics, spreads):
@@ -51,12 +72,8 @@ def check(experiment, metrics, spreads):
         value = None if metrics is None else metrics.get(target.metric)
         spread = spreads.get((experiment.name, target.metric)) if target.seeded else None
         rows.append(Row(experiment, target, value, target.passes(value, metrics or {}, spread),
-                        spread, metrics))
+                        spread, metrics, spreads.get((experiment.name, target.against))))
     return rows
-
-
-def shown(value):
-    return 'not run or failed' if value is None else f'{value!r}'
 
 
 POST_COLUMNS = ('experiment', 'number', 'the post printed', 'blog value', 'reproduced',
@@ -68,11 +85,11 @@ CLAIM_COLUMNS = ('experiment', 'claim', 'measured', 'criterion', 'criterion from
 def post_cells(row):
     quote = row.target.quote
     return (f'`{row.experiment.name}`', row.target.label, f'`{quote.line}`', quote.printed,
-            shown(row.value), row.target.criterion(row.spread), row.spread or '', verdict(row))
+            row.shown(), row.target.criterion(row.spread), row.spread or '', verdict(row))
 
 
 def claim_cells(row):
-    return (f'`{row.experiment.name}`', row.target.label, shown(row.value),
+    return (f'`{row.experiment.name}`', row.target.label, row.shown(),
             row.target.criterion(row.spread, row.metrics), row.target.basis, row.spread or '',
             row.seeds_meeting(), verdict(row))
 
@@ -93,6 +110,7 @@ def write_readme(results, rows):
              'Written by `make reproduce` (`netlib reproduce`; `netlib report` rewrites it) from '
              f'the reference outputs in this folder; Python {platform.python_version()}, '
              f'NumPy {np.__version__}.', '',
+             summary(posts, claims), '',
              '## Numbers the posts printed', '',
              'Each blog value is quoted from the post. A deterministic number must come out '
              'exactly; a stochastic one within 3 standard deviations of its spread over seeds '
@@ -105,14 +123,25 @@ def write_readme(results, rows):
              *markdown_table(CLAIM_COLUMNS, claims, claim_cells), '']
     for experiment, metrics in {row.experiment.name: (row.experiment, row.metrics)
                                 for row in rows}.values():
+        command = f'netlib run {experiment.module.split(".")[-1]} {" ".join(experiment.args)}'
         lines += [f'## {experiment.name}', '', f'Source: {experiment.source}', '',
-                  f'Command: `netlib run {experiment.module.split(".")[-1]} '
-                  f'{" ".join(experiment.args)}`'.replace(' `', '`'), '']
+                  f'Command: `{command.rstrip()}`', '']
         lines += [f'![{plot}]({experiment.name}/{plot})' for plot in experiment.plots]
         lines.append('')
         for key in experiment.texts:
             lines += text_blocks((metrics or {}).get(key) or {})
     atomic_write(results / 'README.md', lambda handle: handle.write('\n'.join(lines)))
+
+
+def summary(posts, claims):
+    """The opening line: how many targets were met, of the posts' numbers and the claims."""
+    met = [row for row in posts + claims if row.passed]
+    missed = collections.Counter(row.experiment.name for row in posts + claims if not row.passed)
+    failed = ', '.join(f'`{name}` ({count})' for name, count in missed.items())
+    return (f'**{len(met)} of {len(posts) + len(claims)} targets met**: '
+            f'{sum(row.passed for row in posts)} of the {len(posts)} numbers the posts printed, '
+            f'{sum(row.passed for row in claims)} of the {len(claims)} claims'
+            + (f'; not met: {failed}.' if failed else '.'))
 
 
 def text_blocks(texts):

@@ -86,7 +86,9 @@ def measure_spread(experiments, seeds, results):
     """Run each seeded experiment under every seed; record its target metrics' values."""
     path = results / SEED_SPREAD
     for experiment in (e for e in experiments if e.seeded):
-        values = {target.metric: [] for target in experiment.targets if target.seeded}
+        # with each metric a target is measured against, to count the seeds meeting it
+        values = {metric: [] for target in experiment.targets if target.seeded
+                  for metric in (target.metric, target.against) if metric}
         for seed in range(seeds):
             out = SEED_RUNS / experiment.name / f'seed-{seed}'
             shutil.rmtree(out, ignore_errors=True)  # an earlier measurement's run

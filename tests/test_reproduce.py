@@ -14,7 +14,7 @@ def test_reproduce_writes_the_table(run, tmp_path):
     table = (tmp_path / 'README.md').read_text()
     assert '`損失関数:variable(19.60489845275879)` | 19.60489845275879 | 19.60489845275879 ' \
            '| = the post |  | pass |' in table
-    assert '| 9.60805892944336 | `numpy_loss` = 9.6080589 ± 1e-06 |' in table
+    assert '| 9.6080589 | `numpy_loss` = 9.6080589 ± 1e-06 |' in table
     assert (tmp_path / 'steps_regression' / 'loss.png').exists()
     assert '3/3 targets met' in result.stdout
 

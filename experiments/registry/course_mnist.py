@@ -26,7 +26,8 @@ EXPERIMENTS = (
             Target('The classifier score of the generated digits is far nearer the real '
                    "digits' ceiling than uniform noise's floor (share of the range)",
                    'score_share_of_range', kind='at_least', bound=0.6, seeded=True,
-                   basis='0.5 would be half way; the issue asks for far nearer the ceiling'),
+                   basis='0.5 would be half way; 0.6 asks for clearly nearer the real '
+                         "digits' ceiling than noise's floor"),
             Target("The Fréchet distance is far nearer the real digits' than noise's",
                    'frechet_share_of_range', kind='at_least', bound=0.8, seeded=True,
                    basis='the same share of the range, on the CNN\'s penultimate features'),
@@ -47,8 +48,8 @@ EXPERIMENTS = (
             Target('Beyond the noise of the draws: fine-tuning beats scratch in every paired '
                    'draw (the same images and batches) from N = 10 a class at the latest',
                    'mnist_finetune_wins_every_draw_from_n', kind='at_most', bound=10,
-                   basis="the issue's small N are 1, 5 and 10; 5 of 5 draws is a sign test "
-                         'at p = 1/32 for each N'),
+                   basis='the small N are 1, 5 and 10 images a class; 5 of 5 draws is a sign '
+                         'test at p = 1/32 for each N'),
             Target('... and on the harder target, the small 8x8 digits, in every draw at '
                    '1 image a class', 'sklearn_finetune_least_gain_smallest_n',
                    kind='at_least', bound=0.0,

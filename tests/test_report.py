@@ -1,0 +1,69 @@
+"""The report as a reader checks it: a summary line that counts the targets, no cell that
+contradicts its result, numbers rounded to what their spread supports, and nothing cited
+that a reader cannot see."""
+
+import re
+import shutil
+
+import pytest
+
+from conftest import ROOT
+from experiments import report
+from experiments.targets import Spread
+
+
+@pytest.fixture(scope='module')
+def written(tmp_path_factory):
+    """The report rewritten from a copy of the reference outputs: its rows and its text."""
+    results = tmp_path_factory.mktemp('results') / 'results'
+    shutil.copytree(ROOT / 'results', results)
+    rows = report.report(results)
+    return rows, (results / 'README.md').read_text(encoding='utf-8')
+
+
+def _table_rows(text):
+    return [line.split(' | ') for line in text.splitlines()
+            if line.startswith('| `') and line.endswith(' |')]
+
+
+def test_a_summary_line_opens_it(written):
+    rows, text = written
+    met = sum(row.passed for row in rows)
+    posts = sum(row.target.quote is not None for row in rows)
+    first = next(line for line in text.splitlines()[1:] if line.startswith('**'))
+    assert first.startswith(f'**{met} of {len(rows)} targets met**: ')
+    assert f'of the {posts} numbers the posts printed' in first
+
+
+def test_no_seed_count_contradicts_the_result(written):
+    for cells in _table_rows(written[1]):
+        if len(cells) == 8 and cells[-1] == 'pass |':
+            count = re.fullmatch(r'(\d+) of (\d+)', cells[6])
+            assert count is None or int(count.group(1)) > 0, cells
+            # a criterion against another metric counts seeds only where that was kept
+    word2vec = [cells for cells in _table_rows(written[1]) if "within 0.1 of gensim's" in cells[1]]
+    assert word2vec and all('not kept per seed' in cells[6] for cells in word2vec)
+
+
+def test_numbers_carry_no_more_digits_than_their_spread(written):
+    for row in written[0]:
+        if row.spread is None or row.value is None or isinstance(row.value, int):
+            continue
+        shown = row.shown()
+        digits = len(shown.split('.')[-1].split('e')[0])
+        assert digits <= 9 and abs(float(shown) - row.value) <= row.spread.sd, (shown, row.value)
+    assert '0.30200000000000005' not in written[1] and '| 0.302 |' in written[1]
+
+
+def test_the_reader_sees_every_source_cited(written):
+    text = written[1]
+    assert 'the issue' not in text and 'Command:`' not in text
+    assert 'Command: `netlib run logic_gates`' in text
+
+
+def test_seeds_meeting_pairs_each_seed_with_its_reference():
+    target = next(target for experiment in report.EXPERIMENTS for target in experiment.targets
+                  if target.against == 'gensim_analogy')
+    row = report.Row(None, target, 0.03, True, Spread((0.03, 0.02, 0.05)), {},
+                     Spread((0.02, 0.021, 0.01)))
+    assert row.seeds_meeting() == '2 of 3'  # 0.05 is 0.04 from its seed's 0.01
