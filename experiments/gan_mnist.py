@@ -178,17 +178,23 @@ def discriminator_accuracy(log):
     return [(r['dis/acc_real'] + r['dis/acc_fake']) / 2 for r in log]
 
 
+def plot_discriminator_accuracy(path, log):
+    epochs = [record['epoch'] for record in log]
+    plots.plot_curves(path, {
+        'on real digits': (epochs, [r['dis/acc_real'] for r in log]),
+        'on generated digits': (epochs, [r['dis/acc_fake'] for r in log]),
+        'mean of the two': (epochs, discriminator_accuracy(log))},
+        lines={'0.5: cannot tell them apart': 0.5,
+               "0.75: the claim's bound for the last quarter's mean": 0.75},
+        title="Discriminator's accuracy (training minibatches, mean per epoch)",
+        xlabel='epoch', ylabel='accuracy (fraction correct)')
+
+
 def plot_results(run, args, log, scorer, reference_size, bounds, classes):
     """The discriminator's accuracy, both measures against their ceiling and floor, the
     sample grid and the generated digits' classes."""
     epochs = [record['epoch'] for record in log]
-    plots.plot_curves(run.path('d_accuracy.png'), {
-        'on real digits': (epochs, [r['dis/acc_real'] for r in log]),
-        'on generated digits': (epochs, [r['dis/acc_fake'] for r in log]),
-        'mean of the two': (epochs, discriminator_accuracy(log))},
-        lines={'0.5: cannot tell them apart': 0.5},
-        title="Discriminator's accuracy (training minibatches, mean per epoch)",
-        xlabel='epoch', ylabel='accuracy (fraction correct)')
+    plot_discriminator_accuracy(run.path('d_accuracy.png'), log)
     for key, what, ylabel in (
             ('score', 'Classifier score', 'classifier score (1 to 10)'),
             ('frechet', f'Fréchet distance to {reference_size} training digits', 'distance')):

@@ -214,13 +214,24 @@ def nearest_words(vectors, words, index, seed, k=5):
     return lists
 
 
+# The claims' margins (experiments/registry/sequences.py): netlib's mean within these of gensim's.
+MARGINS = {'wordsim353': 0.1, 'simlex999': 0.1, 'analogy': 0.02}
+
+
 def plot_scores(path, scores, seeds):
+    """Each seed's score a point beside its library's mean, over the band a claim allows
+    around gensim's mean: a difference inside the margin reads as one."""
     titles = {'wordsim353': 'WordSim-353 (Spearman)', 'simlex999': 'SimLex-999 (Spearman)',
               'analogy': 'analogies (accuracy)'}
-    panels = {title: {library: (seeds, [scores[f'{library}_{seed}'][key] or 0 for seed in seeds])
-                      for library in ('netlib', 'gensim')} for key, title in titles.items()}
-    plots.plot_panels(path, panels, title='Word vectors scored the same way, per seed',
-                      xlabel='seed', ylabel='score', sharey=False)
+    panels, bands = {}, {}
+    for key, title in titles.items():
+        panels[title] = {library: [scores[f'{library}_{seed}'][key] or 0 for seed in seeds]
+                         for library in ('netlib', 'gensim')}
+        centre = sum(panels[title]['gensim']) / len(seeds)
+        bands[title] = (centre - MARGINS[key], centre + MARGINS[key],
+                        "within the claim's margin of gensim's mean")
+    plots.plot_strips(path, panels, title='Word vectors scored the same way, per seed',
+                      ylabel='score', bands=bands)
 
 
 if __name__ == '__main__':

@@ -8,7 +8,6 @@ checks it first.
 import typing
 
 import numpy as np
-from matplotlib.ticker import NullLocator
 
 from netlib.plots.figures import integer_ticks, plt, save_figure, wants_log_scale
 
@@ -201,25 +200,3 @@ def smooth_curve(values, window=20):
     ends = np.arange(1, len(values) + 1)
     starts = np.maximum(0, ends - window)
     return (sums[ends] - sums[starts]) / (ends - starts)
-
-
-def plot_bands(path, panels, title, xlabel, ylabel):
-    """Panels side by side, each ``title -> {label: (xs, values per x)}``: the mean over
-    each x's values as a line, their lowest to highest as a band; log x axis."""
-    figure, grid = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 4.2),
-                                sharey=True, squeeze=False)
-    for axes, (panel_title, curves) in zip(grid.flat, panels.items()):
-        for label, (xs, values) in curves.items():
-            line, = axes.plot(xs, [np.mean(v) for v in values], 'o-', label=label)
-            axes.fill_between(xs, [min(v) for v in values], [max(v) for v in values],
-                              color=line.get_color(), alpha=0.2)
-        axes.set(xscale='log', title=panel_title, xlabel=xlabel)
-        ticks = sorted({x for xs, _ in curves.values() for x in xs})
-        axes.set_xticks(ticks, [f'{x:g}' for x in ticks])  # 1, 10, 100 rather than 10^k
-        axes.xaxis.set_minor_locator(NullLocator())
-        axes.grid(True, alpha=0.3)
-        axes.legend(loc='lower right')
-    grid[0, 0].set_ylabel(ylabel)
-    figure.suptitle(title)
-    figure.tight_layout()
-    save_figure(figure, path)
