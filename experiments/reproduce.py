@@ -30,7 +30,7 @@ from netlib.files import read_json, write_json
 from experiments.registry import EXPERIMENTS
 from experiments.report import RESULTS, ROOT, report
 from experiments.results_files import (RUN_TIMES, SEED_SPREAD, read_object,
-                                       recorded_metrics, run_times)
+                                       recorded_metrics, run_times, set_timings_aside)
 
 SEED_RUNS = ROOT / 'runs' / 'seeds'
 
@@ -64,6 +64,8 @@ def run_experiment(experiment, results):
     succeeded = False
     try:
         succeeded = run_module(experiment, final)
+        if succeeded:
+            set_timings_aside(final)
     finally:
         if succeeded:
             shutil.rmtree(previous, ignore_errors=True)

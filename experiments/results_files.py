@@ -5,12 +5,36 @@ cut short, edited by hand or of the wrong shape is a DataError that names it
 (one line from the program entry), never a traceback.
 """
 
+import json
+import re
+
 from netlib.errors import DataError, UsageError
-from netlib.files import read_json
+from netlib.files import read_json, write_json
 from experiments.targets import Spread
 
+# Timings change at every run, so git ignores the files that keep them (.gitignore) and
+# a rerun with the same seed leaves the tracked outputs as they were.
 RUN_TIMES = 'run_times.json'      # seconds per experiment, from the last reproduction
+TIMINGS = 'timings.json'          # per experiment: its log's and its metrics' timings
 SEED_SPREAD = 'seed_spread.json'  # per experiment: the seeds run and each metric's values
+TIMING = re.compile(r'elapsed_time|(^|_)seconds($|_)')  # LogReport's clock, *_seconds_*
+
+
+def set_timings_aside(folder):
+    """Move the timings out of a reference output's ``log`` and ``metrics.json`` into its
+    ``timings.json``: the tracked files keep only what the same seed reproduces."""
+    timings = {}
+    for name in ('log', 'metrics.json'):
+        path = folder / name
+        if not path.exists():
+            continue
+        content = json.loads(path.read_text())
+        records = content if isinstance(content, list) else [content]
+        timings[name] = [{key: record.pop(key) for key in list(record) if TIMING.search(key)}
+                         for record in records]
+        if any(timings[name]):  # else left byte for byte as the run wrote it
+            write_json(path, content)
+    write_json(folder / TIMINGS, timings)
 
 
 def results_folder(results):
