@@ -1,3 +1,5 @@
+import fnmatch
+import json
 import subprocess
 import sys
 
@@ -46,3 +48,26 @@ def test_drift_table_lists_only_the_numbers_that_differ(tmp_path):
     rows = [line for line in lines if '`mnist_mlp`' in line]
     assert rows == ['| `mnist_mlp` | test_accuracy | 0.98 | 0.981 | 1.0e-03 |']
     assert '| `steps_regression` | (not in both) | | | |' in lines
+
+
+def test_a_rerun_with_the_same_seed_rewrites_no_tracked_byte(run, tmp_path):
+    """Timings go to the ignored timings.json and run_times.json; every other file of the
+    reference output comes back byte for byte, so `make reproduce` leaves git status clean."""
+    ignore = [line for line in (ROOT / '.gitignore').read_text().splitlines()
+              if line.startswith('/results/')]
+    assert {'/results/*/timings.json', '/results/run_times.json'} <= set(ignore)
+
+    def tracked(path):
+        return not any(fnmatch.fnmatch(f'/results/{path.relative_to(tmp_path)}', pattern)
+                       for pattern in ignore)
+
+    outputs = []
+    for _ in range(2):
+        result = run('experiments.reproduce', '--only', 'logic_gates', '--results', tmp_path)
+        assert result.returncode == 0, result.stdout + result.stderr
+        outputs.append({path.relative_to(tmp_path): path.read_bytes()
+                        for path in sorted(tmp_path.rglob('*')) if path.is_file() and tracked(path)})
+    assert outputs[0] == outputs[1] and len(outputs[0]) >= 5  # args, log, metrics, 2 plots
+    timings = json.loads((tmp_path / 'logic_gates' / 'timings.json').read_text())
+    assert all('elapsed_time' in record for record in timings['log'])
+    assert 'elapsed_time' not in (tmp_path / 'logic_gates' / 'log').read_text()
