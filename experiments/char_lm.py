@@ -25,6 +25,7 @@ import numpy as np
 
 from netlib import cli, optimizers, plots
 from netlib.cli import flags
+from netlib.cli.memory import refuse_unless_fits
 from netlib.cli.wording import counted
 from netlib.datasets import text_stream
 from netlib.datasets.text import char_vocabulary, load_text, split
@@ -137,6 +138,8 @@ def check_lengths(train, test, args):
         raise DataError(f'the held-out text (--held-out {args.held_out:g}) has {test:,} '
                         f'characters, too few for its {EVAL_BATCH} streams (at least '
                         f'{EVAL_BATCH + 1}): give a longer --text or a larger --held-out')
+    # a sample's characters, one Python reference each, and its text
+    refuse_unless_fits(16 * args.sample_length, f'--sample-length {args.sample_length}')
 
 
 def plot_held_out(path, metrics, characters, source):

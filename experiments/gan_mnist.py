@@ -24,6 +24,7 @@ from chainer import training
 
 from netlib import cli, kernels, optimizers, plots
 from netlib.cli import flags
+from netlib.cli.memory import refuse_unless_fits
 from netlib.cli.wording import counted
 from netlib.datasets.mnist import load_mnist
 from netlib.device import to_numpy
@@ -127,6 +128,9 @@ class SampleQuality(training.Extension):
 @kernels.blas_threads(1)  # small matrices: a second OpenBLAS thread spins (kernels.py)
 def main(argv=None):
     args = flags.parse(argv, __doc__, DEFAULTS, add_flags)
+    # the noise, the samples and the uniform floor (float32 images) and their CNN features,
+    # in double precision for the Fréchet distance, several copies each
+    refuse_unless_fits(64 * args.samples * 784, f'--samples {args.samples}')
     run = Run(args)
 
     # 0: load data: training digits for the GAN, held-out ones for the ceiling

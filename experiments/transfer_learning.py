@@ -25,6 +25,7 @@ import numpy as np
 
 from netlib import cli, kernels, plots
 from netlib.cli import flags
+from netlib.cli.memory import refuse_unless_fits
 from netlib.serializers import saved_models
 from netlib.datasets.mnist import load_mnist
 from netlib.datasets.small_digits import load_small_digits, split_per_class
@@ -76,6 +77,9 @@ def main(argv=None):
            'sklearn': (x_small, t_small, small_pool, x_small[small_test], t_small[small_test])}
     smallest = {name: np.bincount(t[pool]).min() for name, (_, t, pool, _, _) in new.items()}
     check_per_class(args.per_class, smallest)
+    # every learning run's place in the grid and its log record (about a kilobyte)
+    refuse_unless_fits(1024 * len(new) * len(args.per_class) * args.seeds,
+                       f'--seeds {args.seeds} for {len(args.per_class)} N a target')
 
     # 1: settings: the pretrained net (loaded before the run folder is made, so a wrong
     # file leaves none), then every (target, N, seed) learning run

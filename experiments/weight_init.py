@@ -11,6 +11,7 @@ from chainer import initializers
 
 from netlib import cli, MLP, plots
 from netlib.cli import flags
+from netlib.cli.memory import refuse_unless_fits
 from netlib.cli.wording import counted
 from netlib.datasets.mnist import load_mnist
 from netlib.device import to_numpy
@@ -55,6 +56,10 @@ def add_flags(group):
 
 def main(argv=None):
     args = flags.parse(argv, __doc__, DEFAULTS, add_flags)
+    # the histograms keep every layer's activations of every input (float32, and a copy)
+    refuse_unless_fits(8 * args.histogram_inputs * args.unit * args.histogram_layers,
+                       f'--histogram-inputs {args.histogram_inputs} --histogram-layers '
+                       f'{args.histogram_layers} of --unit {args.unit}')
     run = Run(args)
 
     # 0: load data

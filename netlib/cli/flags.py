@@ -27,6 +27,7 @@ import sys
 
 from netlib import cli, optimizers
 from netlib.cli import config
+from netlib.cli.memory import refuse_unless_fits
 from netlib.scale import parallel
 from netlib import steps
 from netlib.errors import UsageError
@@ -272,8 +273,21 @@ def parse(argv, description, defaults, add_flags=None, epilog=None):
                 optimizers.create(args.optimizer, args.lr, args.optimizer_arg)
         except UsageError as error:
             parser.error(str(error))
+    try:
+        refuse_unless_fits(net_bytes(args), 'a net of these --units, --unit and --hidden-layers')
+    except UsageError as error:
+        parser.error(str(error))
     config.print_if_asked(args)
     return args
+
+
+def net_bytes(args):
+    """The float32 weights of the layers the size flags describe (--hidden-layers of --unit,
+    or --units), each with its gradient and two optimizer states; 0 where they describe none."""
+    sizes = getattr(args, 'units', None)
+    if not sizes and getattr(args, 'hidden_layers', None) and getattr(args, 'unit', None):
+        sizes = (args.unit,) * (args.hidden_layers + 1)
+    return 16 * sum(a * b for a, b in zip(sizes, sizes[1:])) if sizes else 0
 
 
 def command_line(options):
