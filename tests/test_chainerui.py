@@ -92,3 +92,17 @@ def test_fake_runs_are_registered_but_a_folder_without_log_is_not(tmp_path):
     (runs / 'no_log' / 'args').write_text('{}')
     results = register_and_check(runs)
     assert sorted(results) == [str(runs / name) for name in names]
+
+
+def test_iteration_counted_logs_record_no_epoch_and_one_loss_is_main_loss():
+    """ChainerUI's defaults (x: epoch, key: main/loss) read the reference logs truly: a run
+    counting --iteration has no epoch that repeats the iteration, and a run with a single
+    training loss logs it as main/loss (runs of several nets log NAME/loss: README)."""
+    for log in sorted(ROOT.glob('results/*/log')):
+        records = json.loads(log.read_text())
+        args = json.loads((log.parent / 'args').read_text())
+        if 'iteration' in args and 'epoch' not in args:
+            assert records and not any('epoch' in record for record in records), log
+        losses = {key for record in records for key in record
+                  if key.endswith('/loss') and not key.startswith('validation/')}
+        assert len(losses) != 1 or losses == {'main/loss'}, (log, losses)

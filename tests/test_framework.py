@@ -7,11 +7,15 @@ import sys
 import threading
 from pathlib import Path
 
+import chainer
 import numpy as np
 import pytest
 
 from conftest import ROOT
+from netlib import steps
+from netlib.cli import flags
 from netlib.training import runs
+from netlib.training.runs import Run
 
 README = (ROOT / 'README.md').read_text()
 
@@ -163,3 +167,27 @@ def test_netlib_reproduce_passes_its_flags_on(tmp_path):
     result = netlib_command('reproduce', '--only', 'steps_regression_blog', '--results', tmp_path)
     assert result.returncode == 0, result.stderr
     assert '1/1 targets met' in result.stdout
+
+
+@pytest.mark.parametrize('length, iterations_per_epoch, epochs', [
+    ((4, 'iteration'), 1, None),  # a loop of updates: no epoch to record
+    ((2, 'epoch'), 2, [1, 2]),    # a loop over data: its epochs
+])
+def test_a_loop_logs_epochs_only_where_it_has_them(length, iterations_per_epoch, epochs,
+                                                   tmp_path):
+    args = flags.parse(['--out', str(tmp_path / 'run'), '--no-progress'], 'loop',
+                       dict(epoch=2, optimizer='sgd', out='runs/loop'))
+    run = Run(args)
+    model = chainer.Link()
+    with model.init_scope():
+        model.w = chainer.Parameter(0.0, (1,))
+    optimizer = chainer.optimizers.SGD(lr=0.1).setup(model)
+    manager = run.manager({'main': optimizer}, length, iterations_per_epoch=iterations_per_epoch,
+                          log_every=(1, length[1]))
+    for _ in manager:
+        loss = chainer.functions.sum((model.w - 3) ** 2)
+        steps.update(optimizer, loss)
+        chainer.report({'loss': loss}, model)
+    records = json.loads((tmp_path / 'run' / 'log').read_text())
+    assert [record.get('epoch') for record in records] == (epochs or [None] * len(records))
+    assert [record['iteration'] for record in records][-1] == 4

@@ -53,7 +53,8 @@ def _extend_standard(trainer, run, log_every, print_every, columns, plot, allow_
     unit = log_every[1]
     snapshot_every = (run.args.frequency, unit)
     trainer.extend(extensions.DivergenceGuard(snapshot_every, allow_divergence))
-    trainer.extend(chainer_extensions.LogReport(trigger=log_every))
+    trainer.extend(chainer_extensions.LogReport(trigger=log_every,
+                                                postprocess=_record_postprocess(trainer, unit)))
     trainer.extend(extensions.RandomStateSnapshot())
     if not run.writes:  # another rank of a data-parallel run: rank 0 writes and prints
         return
@@ -70,6 +71,15 @@ def _extend_standard(trainer, run, log_every, print_every, columns, plot, allow_
                    trigger=(1, 'iteration') if print_every else log_every)
     if run.progress:  # on stderr, the stream Run checks: stdout keeps plain lines for a file
         trainer.extend(extensions.ProgressBar(sys.stderr, PROGRESS_UPDATE_INTERVAL))
+
+
+def _record_postprocess(trainer, unit):
+    """A loop that counts iterations and declares no epochs (a Manager's one iteration an
+    epoch) records no ``epoch``: LogReport's would repeat the iteration, and ChainerUI's
+    epoch axis would set vanishing_gradient's 1000 updates beside mnist_mlp's 20 epochs."""
+    if unit == 'iteration' and getattr(trainer.updater, 'iterations_per_epoch', None) == 1:
+        return lambda record: record.pop('epoch')
+    return None
 
 
 class _PlainLines:
