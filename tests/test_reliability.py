@@ -67,10 +67,11 @@ def test_kill_and_resume_ends_bit_identical(name, tmp_path):
     resumed = subprocess.run(_command(name, killed) + ['--resume'], cwd=ROOT, check=True,
                              capture_output=True, text=True)
     # It continued, not started over: it says from where, and kept what was logged by then.
-    epoch = int(re.search(r'resumed from \S+ at epoch (\d+)', resumed.stdout).group(1))
+    epoch, iteration = map(int, re.search(r'resumed from \S+ at epoch (\d+) \(iteration (\d+)\)',
+                                          resumed.stdout).groups())
     assert epoch >= 1
     log_after = json.loads((killed / 'log').read_text())
-    kept = [record for record in log_before if record['epoch'] <= epoch]
+    kept = [record for record in log_before if record['iteration'] <= iteration]
     assert kept and log_after[:len(kept)] == kept  # elapsed_time included
     final = KILLABLE_RUNS[name][2]
     expected, resumed = _arrays(whole / final), _arrays(killed / final)
