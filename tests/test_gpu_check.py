@@ -9,7 +9,7 @@ import sys
 
 from conftest import ROOT
 
-EXPERIMENTS = ('logic_gates', 'steps_regression')
+EXPERIMENTS = ('steps_regression',)
 
 
 def test_bundle_then_the_cpu_half_of_the_check(tmp_path, data_dir):

@@ -20,9 +20,9 @@ from netlib.serializers.snapshots import load_snapshot
 TIMING_KEYS = re.compile(r'elapsed_time|_log$')
 
 KILLABLE_RUNS = {
-    'steps_regression': (['--epoch', '6000', '--frequency', '500', '--optimizer', 'adam'],
-                         'snapshot_epoch_500', 'snapshot_epoch_6000'),
-    'mnist_mlp': (['--epoch', '3', '--unit', '100', '--train-size', '12000',
+    'steps_regression': (['--epoch', '3000', '--frequency', '250', '--optimizer', 'adam'],
+                         'snapshot_epoch_250', 'snapshot_epoch_3000'),
+    'mnist_mlp': (['--epoch', '3', '--unit', '100', '--train-size', '8000',
                    '--test-size', '500'],
                   'snapshot_epoch_1', 'snapshot_epoch_3'),
     'mnist_cnn': (['--epoch', '3', '--train-size', '1500', '--test-size', '200'],
