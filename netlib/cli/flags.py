@@ -285,9 +285,11 @@ def net_bytes(args):
     """The float32 weights of the layers the size flags describe (--hidden-layers of --unit,
     or --units), each with its gradient and two optimizer states; 0 where they describe none."""
     sizes = getattr(args, 'units', None)
-    if not sizes and getattr(args, 'hidden_layers', None) and getattr(args, 'unit', None):
-        sizes = (args.unit,) * (args.hidden_layers + 1)
-    return 16 * sum(a * b for a, b in zip(sizes, sizes[1:])) if sizes else 0
+    if sizes:
+        return 16 * sum(a * b for a, b in zip(sizes, sizes[1:]))
+    if getattr(args, 'hidden_layers', None) and getattr(args, 'unit', None):
+        return 16 * args.hidden_layers * args.unit ** 2  # counted, not listed: no tuple of them
+    return 0
 
 
 def command_line(options):
