@@ -15,6 +15,7 @@ from chainer.datasets import TupleDataset
 
 from netlib import cli, MLP, optimizers, plots, Regressor
 from netlib.cli import flags
+from netlib.cli.memory import refuse_unless_fits, weights_bytes
 from netlib.cli.wording import counted
 from netlib import steps
 from netlib.datasets.mnist import load_mnist
@@ -42,6 +43,9 @@ def add_flags(group):
 
 def main(argv=None):
     args = flags.parse(argv, __doc__, DEFAULTS, add_flags)
+    units = (784, args.unit, args.code, args.unit, 784)
+    refuse_unless_fits(weights_bytes(zip(units, units[1:])),
+                       f'--code {args.code} with --unit {args.unit}')
     run = Run(args)
 
     # 0: load data
@@ -49,7 +53,6 @@ def main(argv=None):
     x_test, _ = load_mnist(args.data_dir, 'test', limit=args.test_size)
 
     # 1: settings
-    units = (784, args.unit, args.code, args.unit, 784)
     model = Regressor(MLP(units, args.activation))
     model.to_device(run.device)
     optimizer = optimizers.from_args(args, model)

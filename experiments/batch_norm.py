@@ -17,6 +17,7 @@ from chainer import initializers
 
 from netlib import cli, MLP, plots
 from netlib.cli import flags
+from netlib.cli.memory import refuse_unless_fits
 from netlib.cli.wording import counted
 from netlib.datasets.mnist import load_mnist
 from netlib.evaluation import evaluate
@@ -57,6 +58,8 @@ def add_flags(group):
 
 def main(argv=None):
     args = flags.parse(argv, __doc__, DEFAULTS, add_flags)
+    refuse_unless_fits(2 * args.scales * flags.net_bytes(args),
+                       f'--scales {args.scales}, a plain and a batch norm net at each,')
     run = Run(args)
 
     # 0: load data

@@ -14,12 +14,13 @@ import chainer
 
 from netlib import cli, optimizers, plots
 from netlib.cli import flags
+from netlib.cli.memory import refuse_unless_fits, weights_bytes
 from netlib.cli.wording import counted
 from netlib.datasets import byte_files, bytedata
 from netlib.datasets.byte_files import KINDS
 from netlib.evaluation import confusion_matrix, predict, print_confusion
 from netlib.evaluation.log_metrics import final_metrics
-from netlib.links.convnets import ByteCNN
+from netlib.links.convnets import ByteCNN, byte_cnn_outputs
 from netlib.links.mlp import Classifier
 from netlib.training.runs import Run
 
@@ -62,6 +63,7 @@ def add_flags(group):
 
 def main(argv=None):
     args = flags.parse(argv, __doc__, DEFAULTS, add_flags)
+    check_sizes(args)
     run = Run(args)
 
     # 0: load data: files of each class, cut into bit windows
@@ -98,6 +100,19 @@ def main(argv=None):
                             f'unseen sources\naccuracy {metrics["test_accuracy"]:.4f}',
                             count_label='test windows')
     return run.save_metrics(metrics)
+
+
+def check_sizes(args):
+    """Refuse, before any file is read, a --kernel or --pool the window cannot hold, and sizes
+    that cannot fit: the windows of both classes (bytes, and their bits as float32), the
+    net's weights and one batch's convolution outputs forward and back (float32)."""
+    positions, pool = byte_cnn_outputs(8 * args.window, args.kernel, args.stride, args.pool)
+    windows = 2 * (args.train_windows + args.test_windows) * 33 * args.window
+    weights = weights_bytes([(args.channels, args.kernel),
+                             (args.channels * (positions // pool), args.unit), (args.unit, 2)])
+    refuse_unless_fits(windows + weights + 8 * args.batchsize * args.channels * positions,
+                       f'--window {args.window}, --train-windows {args.train_windows}, '
+                       f'--test-windows {args.test_windows} and --channels {args.channels}')
 
 
 def fraction(text):

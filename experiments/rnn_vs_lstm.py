@@ -22,6 +22,7 @@ import numpy as np
 
 from netlib import cli, optimizers, plots
 from netlib.cli import flags
+from netlib.cli.memory import refuse_unless_fits
 from netlib.cli.wording import counted
 from netlib import steps
 from netlib.datasets.adding import BASELINE_MSE, adding_problem
@@ -47,7 +48,17 @@ def lengths(text):
     values = sorted({flags.positive_int(part) for part in text.split(',') if part.strip()})
     if not values or values[0] < 2:
         raise argparse.ArgumentTypeError(f'needs sequence lengths of at least 2, got {text!r}')
+    if values[-1] > flags.MAX_SEED:  # with --seed, each T seeds its test set's stream
+        raise argparse.ArgumentTypeError(f'needs sequence lengths of at most 2**32 - 1, got '
+                                         f'{text!r}')
     return values
+
+
+def sequences_bytes(args):
+    """Per step of every T: its test sequences (float32 values, markers and their stack) and
+    one batch through both cells, kept for the backward pass (float32, about 8 gates' worth
+    of each hidden unit forward and as much backward)."""
+    return sum(args.lengths) * (16 * args.test_size + 64 * args.batchsize * args.unit)
 
 
 def add_flags(group):
@@ -57,6 +68,8 @@ def add_flags(group):
 
 def main(argv=None):
     args = flags.parse(argv, __doc__, DEFAULTS, add_flags)
+    refuse_unless_fits(sequences_bytes(args), f'--lengths {",".join(map(str, args.lengths))} '
+                                              f'with --batchsize, --unit and --test-size')
     run = Run(args)
 
     # 0: load data: a fixed test set per T, its own stream; training batches are drawn fresh

@@ -21,6 +21,7 @@ from chainer.training import extensions
 
 from netlib import cli, optimizers, plots
 from netlib.cli import flags
+from netlib.cli.memory import refuse_unless_fits, weights_bytes
 from netlib.cli.wording import counted
 from netlib.datasets import addition
 from netlib.device import to_numpy
@@ -55,6 +56,13 @@ def add_flags(group):
                        help='size of the character embeddings')
 
 
+def seq2seq_bytes(chars, unit, embed):
+    """The weights of Seq2seq: two embeddings, two LSTMs (input and recurrent matrices of
+    four gates), the output layer."""
+    lstm = (embed + unit, 4 * unit)
+    return weights_bytes([(chars, embed), (chars + 1, embed), lstm, lstm, (unit, chars)])
+
+
 def question_count(text):
     """At least HELD_OUT questions, so that one is held out."""
     value = flags.positive_int(text)
@@ -66,6 +74,8 @@ def question_count(text):
 
 def main(argv=None):
     args = flags.parse(argv, __doc__, DEFAULTS, add_flags)
+    refuse_unless_fits(seq2seq_bytes(len(addition.CHARS), args.unit, args.embed),
+                       f'--embed {args.embed} with --unit {args.unit}')
     # 0: load data: Keras's questions, its last tenth held out
     pairs = addition.make_questions(args.questions, args.digits, args.seed)
     x, t = addition.addition_arrays(pairs, args.digits, args.reverse)

@@ -70,7 +70,8 @@ def main(argv=None):
         raise UsageError(f'--min-count {args.min_count} leaves {len(words)} words of 11 needed')
     index = {word: i for i, word in enumerate(words)}
     refuse_unless_fits(bytes_needed(sentences, index, args),
-                       f'--window {args.window} --unit {args.unit} --batchsize {args.batchsize}')
+                       f'--window {args.window} --negative {args.negative} --unit {args.unit} '
+                       f'--batchsize {args.batchsize}')
     centres, contexts = windows(sentences, index, args.window)
     similarity, analogies = wordsim.evaluation_sets()
     questions = [question for section in analogies.values() for question in section]
@@ -134,12 +135,14 @@ def main(argv=None):
 
 def bytes_needed(sentences, index, args):
     """The windows (each kept word's 2 * window contexts, int32, made once and copied once),
-    one batch's context vectors through the net and back (float32, four arrays) and the two
-    embeddings with their gradients and an optimizer's two states (float32, four each)."""
+    one batch's context vectors through the net and back (float32, four arrays), its word and
+    negatives per context (int64) with their output vectors and gradients (float32, two), and
+    the two embeddings with their gradients and an optimizer's two states (float32, four each)."""
     kept = sum(word in index for sentence in sentences for word in sentence)
     contexts = 2 * args.window
+    drawn = args.batchsize * contexts * (args.negative + 1)
     return (8 * kept * contexts + 16 * args.batchsize * contexts * args.unit
-            + 32 * len(index) * args.unit)
+            + 8 * drawn * (args.unit + 1) + 32 * len(index) * args.unit)
 
 
 def gensim_vectors(gensim, sentences, words, args, seeds, alpha):

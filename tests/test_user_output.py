@@ -68,15 +68,16 @@ def test_counts_are_singular_for_one(tmp_path, capsys):
 
 
 def run_beside_a_terminal(tmp_path, terminal):
-    """steps_regression (20 updates: two progress-bar drawings) with *terminal*, stdout or
-    stderr, a pseudo-terminal and the other stream a file: (terminal's text, file's text)."""
+    """`netlib run steps_regression` (20 updates: two progress-bar drawings) with stdin and
+    *terminal*, stdout or stderr, a pseudo-terminal and the other stream a file: (terminal's
+    text, file's text)."""
     controller, terminal_end = os.openpty()
     redirected = tmp_path / 'redirected.txt'
     with open(redirected, 'w') as file:
         streams = {'stdout': file, 'stderr': file, terminal: terminal_end}
         process = subprocess.Popen(
-            [sys.executable, '-m', 'experiments.steps_regression', '--epoch', '20',
-             '--out', str(tmp_path / 'run')], cwd=ROOT, stdin=subprocess.DEVNULL, **streams)
+            [sys.executable, '-m', 'netlib.cli.command', 'run', 'steps_regression', '--epoch',
+             '20', '--out', str(tmp_path / 'run')], cwd=ROOT, stdin=terminal_end, **streams)
     os.close(terminal_end)
     shown = b''
     while True:  # read as it runs, so that the terminal never fills up
@@ -95,7 +96,7 @@ def run_beside_a_terminal(tmp_path, terminal):
 @pytest.mark.skipif(not hasattr(os, 'openpty'), reason='needs a pseudo-terminal')
 def test_stdout_to_a_file_gets_plain_lines_and_the_bar_stays_on_the_terminal(tmp_path):
     shown, written = run_beside_a_terminal(tmp_path, 'stderr')
-    assert '\x1b' not in written
+    assert '\x1b' not in written and '\r' not in written  # no escape, no redrawn line
     assert 'loss after 20 updates' in written
     assert 'this epoch [' in shown  # the bar, on stderr: the terminal it was chosen for
     assert 'inf iters/sec' not in shown + written  # its speed is measured from the start
@@ -104,6 +105,6 @@ def test_stdout_to_a_file_gets_plain_lines_and_the_bar_stays_on_the_terminal(tmp
 @pytest.mark.skipif(not hasattr(os, 'openpty'), reason='needs a pseudo-terminal')
 def test_stderr_to_a_file_gets_no_bar(tmp_path):
     shown, written = run_beside_a_terminal(tmp_path, 'stdout')
-    assert '\x1b' not in written
+    assert '\x1b' not in written and '\r' not in written
     assert 'this epoch [' not in shown + written  # no terminal to draw on: plain lines
     assert 'loss after 20 updates' in shown

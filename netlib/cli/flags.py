@@ -27,7 +27,7 @@ import sys
 
 from netlib import cli, optimizers
 from netlib.cli import config
-from netlib.cli.memory import refuse_unless_fits
+from netlib.cli.memory import refuse_unless_fits, weights_bytes
 from netlib.scale import parallel
 from netlib import steps
 from netlib.errors import UsageError
@@ -282,12 +282,15 @@ def parse(argv, description, defaults, add_flags=None, epilog=None):
 
 
 def net_bytes(args):
-    """The float32 weights of the layers the size flags describe (--hidden-layers of --unit,
-    or --units), each with its gradient and two optimizer states; 0 where they describe none."""
+    """:func:`weights_bytes` of the layers the size flags describe (--hidden-layers of --unit,
+    or --units); 0 where they describe none."""
     sizes = getattr(args, 'units', None)
-    if not sizes and getattr(args, 'hidden_layers', None) and getattr(args, 'unit', None):
-        sizes = (args.unit,) * (args.hidden_layers + 1)
-    return 16 * sum(a * b for a, b in zip(sizes, sizes[1:])) if sizes else 0
+    if sizes:
+        return weights_bytes(zip(sizes, sizes[1:]))
+    if getattr(args, 'hidden_layers', None) and getattr(args, 'unit', None):
+        # counted, not listed: no tuple of --hidden-layers sizes to estimate from
+        return args.hidden_layers * weights_bytes([(args.unit, args.unit)])
+    return 0
 
 
 def command_line(options):

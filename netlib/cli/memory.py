@@ -17,6 +17,12 @@ def refuse_unless_fits(needed, request):
                          f'{room / 2**30:,.1f} GiB are available')
 
 
+def weights_bytes(shapes):
+    """The float32 weight matrices of *shapes* ``(rows, columns)``, each with its gradient and
+    an optimizer's two states."""
+    return 16 * sum(rows * columns for rows, columns in shapes)
+
+
 def available_bytes():
     """The memory available to allocate now: /proc/meminfo's MemAvailable (else all of it),
     at most the address-space limit."""

@@ -24,8 +24,8 @@ def make_questions(count, digits=3, seed=0):
                          f'{digits}')
     possible = sum(9 * 10 ** (n - 1) + (n == 1) for n in range(1, digits + 1))  # 10, 90, 900
     if count > possible * (possible + 1) // 2:
-        raise UsageError(f'only {possible * (possible + 1) // 2:,} distinct questions of up '
-                         f'to {digits} digits exist; asked for {count:,}')
+        raise UsageError(f'--questions {count:,}: only {possible * (possible + 1) // 2:,} '
+                         f'distinct questions of up to {digits} digits exist')
     rng = np.random.RandomState(seed)
     seen, pairs = set(), []
     while len(pairs) < count:  # Keras joins 1..digits random digits: 0 .. 10**length - 1

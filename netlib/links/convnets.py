@@ -64,13 +64,7 @@ class ByteCNN(chainer.Chain):
                  conv_activation='relu', n_classes=2):
         super().__init__()
         self.activation = steps.activation_function(conv_activation)
-        positions = (bits - kernel) // stride + 1  # convolution outputs per kernel
-        if positions < 1:
-            raise UsageError(f'a {kernel}-bit kernel does not fit in a {bits}-bit window')
-        self.pool = pool or positions
-        if self.pool > positions:
-            raise UsageError(f'pooling {self.pool} outputs is wider than the {positions} '
-                             'convolution outputs of a window')
+        positions, self.pool = byte_cnn_outputs(bits, kernel, stride, pool)
         pooled = positions // self.pool  # max-pooling without cover_all drops the rest
         with self.init_scope():
             self.conv = L.Convolution1D(1, channels, kernel, stride=stride)
@@ -82,6 +76,18 @@ class ByteCNN(chainer.Chain):
         h = F.max_pooling_1d(h, self.pool, cover_all=False)
         h = F.sigmoid(self.fc(h))
         return self.out(h)
+
+
+def byte_cnn_outputs(bits, kernel, stride, pool=None):
+    """``(positions, pool)``: ByteCNN's convolution outputs per kernel over *bits* and its
+    pooling size (*pool* None: all of them); a UsageError where either does not fit."""
+    positions = (bits - kernel) // stride + 1
+    if positions < 1:
+        raise UsageError(f'--kernel {kernel} (bits) does not fit in a {bits}-bit window')
+    if (pool or positions) > positions:
+        raise UsageError(f'--pool {pool} is wider than the {positions} convolution outputs of '
+                         'a window')
+    return positions, pool or positions
 
 
 class LeNet(chainer.ChainList):
