@@ -9,7 +9,7 @@ import pytest
 
 from conftest import ROOT
 from experiments import report
-from experiments.targets import Spread
+from experiments.targets import Spread, decimals_for
 
 
 @pytest.fixture(scope='module')
@@ -24,6 +24,13 @@ def written(tmp_path_factory):
 def _table_rows(text):
     return [line.split(' | ') for line in text.splitlines()
             if line.startswith('| `') and line.endswith(' |')]
+
+
+def _cells(text, columns):
+    """Each row of the table with these *columns*: ``{column: cell}``."""
+    header = '| ' + ' | '.join(columns) + ' |'
+    lines = text.split(header + '\n')[1].split('\n\n')[0].splitlines()[1:]
+    return [dict(zip(columns, line[2:-2].split(' | '))) for line in lines]
 
 
 def test_a_summary_line_opens_it(written):
@@ -45,14 +52,36 @@ def test_no_seed_count_contradicts_the_result(written):
     assert word2vec and all('not kept per seed' in cells[6] for cells in word2vec)
 
 
+def _last_place(number):
+    """The power of ten of the last digit written: 0.0378 -> -4, 8.8e-07 -> -8, 14 -> 0."""
+    mantissa, _, exponent = number.lstrip('-').partition('e')
+    return int(exponent or 0) - len(mantissa.partition('.')[2])
+
+
+def _supported(number, scale):
+    """Written to a place one finer than *scale*, or coarser, or in two significant digits."""
+    significant = number.lstrip('-').partition('e')[0].replace('.', '').lstrip('0')
+    return len(significant) <= 2 or (scale > 0 and _last_place(number) >= -decimals_for(scale))
+
+
+NUMBER = r'(-?[\d.]+(?:e[-+]\d+)?)'
+
+
 def test_numbers_carry_no_more_digits_than_their_spread(written):
-    for row in written[0]:
-        if row.spread is None or row.value is None or isinstance(row.value, int):
-            continue
-        shown = row.shown()
-        digits = len(shown.split('.')[-1].split('e')[0])
-        assert digits <= 9 and abs(float(shown) - row.value) <= row.spread.sd, (shown, row.value)
-    assert '0.30200000000000005' not in written[1] and '| 0.302 |' in written[1]
+    text = written[1]
+    for cells in (_cells(text, report.POST_COLUMNS) + _cells(text, report.CLAIM_COLUMNS)):
+        measured = cells.get('reproduced') or cells['measured']
+        spread = re.fullmatch(rf'{NUMBER} ± {NUMBER} \(min {NUMBER}, max {NUMBER}; .*',
+                              cells['seed spread'])
+        if spread:  # the measured value, and the spread's mean, min and max, against its sd
+            mean, sd, low, high = spread.groups()
+            for shown in (measured, mean, low, high):
+                assert _supported(shown, float(sd)), (shown, cells)
+        elif '±' in cells['criterion'] or cells['criterion'][0] in '≤≥':
+            scale = float(cells['criterion'].split()[-1])  # no spread: the criterion's
+            assert _supported(measured, scale), (measured, cells)
+    assert '0.30200000000000005' not in text and '| 0.302 |' in text
+    assert '| 0.051 | ≥ 0 |' in text  # transfer's gain, a mean over five noisy draws
 
 
 def test_the_reader_sees_every_source_cited(written):
