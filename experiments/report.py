@@ -9,7 +9,6 @@ Both are ``netlib`` subcommands through the entry points in setup.py (``netlib.c
 """
 
 import collections
-import math
 import platform
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,7 @@ from netlib.files import atomic_write
 from experiments.registry import EXPERIMENTS
 from experiments.results_files import (recorded_metrics, results_folder, run_times,
                                        seed_spreads)
-from experiments.targets import Spread, decimals_for
+from experiments.targets import Spread, rounded
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / 'results'
@@ -54,16 +53,15 @@ class Row:
         return f'{met} of {len(self.spread.values)}'
 
     def shown(self):
-        """The value rounded to a digit finer than its seed spread or tolerance, else as is."""
+        """The value one place finer than its seed spread, else than its criterion's tolerance
+        or bound; every digit where the criterion is an exact match."""
         if self.value is None:
             return 'not run or failed'
-        scale = self.spread.sd if self.spread else self.target.resolved(self.spread)[0]
-        if not scale or isinstance(self.value, int):
-            return f'{self.value!r}'
-        if self.value and abs(self.value) < 1e-3:
-            digits = math.floor(math.log10(abs(self.value))) - math.floor(math.log10(scale))
-            return f'{self.value:.{max(digits, 0) + 2}g}'
-        return f'{self.value:.{decimals_for(scale)}f}'
+        tolerance, bound = self.target.resolved(self.spread)
+        if self.target.kind == 'close' and tolerance == 0:
+            return repr(self.value)
+        criterion_scale = tolerance if self.target.kind == 'close' else abs(bound or 0)
+        return rounded(self.value, (self.spread.sd if self.spread else 0) or criterion_scale)
 
 
 def check(experiment, metrics, spreads):

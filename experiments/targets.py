@@ -78,8 +78,9 @@ class Spread:
         missing = len(self.values) - len(self.measured)
         if not self.measured:
             return f'no value at any of {len(self.values)} seeds'
-        return (f'{self.mean:.4g} ± {self.sd:.2g} (min {min(self.measured):.4g}, '
-                f'max {max(self.measured):.4g}; {len(self.values)} seeds'
+        low, high = min(self.measured), max(self.measured)
+        return (f'{rounded(self.mean, self.sd)} ± {self.sd:.2g} (min {rounded(low, self.sd)}, '
+                f'max {rounded(high, self.sd)}; {len(self.values)} seeds'
                 + (f', {missing} without a value)' if missing else ')'))
 
 
@@ -146,12 +147,30 @@ class Target:
             if self.against and (metrics or {}).get(self.against) is not None:
                 around += f' = {metrics[self.against]:.{decimals_for(tolerance)}f}'
             return f'= {around}' if tolerance == 0 else f'{around} ± {tolerance:.2g}'
-        return {'at_least': '≥ ', 'at_most': '≤ '}[self.kind] + f'{bound:.4g}'
+        shown = rounded(bound, spread.sd) if self.bound == SPREAD else f'{bound:.4g}'
+        return {'at_least': '≥ ', 'at_most': '≤ '}[self.kind] + shown
 
 
 def decimals_for(tolerance):
     """Decimals that show a value one place finer than *tolerance* (0.1 -> 2, 1e-6 -> 7)."""
     return max(0, 1 - math.floor(math.log10(tolerance))) if tolerance > 0 else 6
+
+
+def rounded(value, scale):
+    """*value* written one place finer than *scale* (a seed spread's sd, a tolerance), the
+    digits beyond it being noise; below 1e-4 in powers of ten, with one significant digit at
+    least; without a scale (no seed spread measured, or all seeds equal), two significant
+    digits."""
+    if isinstance(value, int):
+        return str(value)
+    if not scale:
+        return f'{value:.2g}'
+    decimals = decimals_for(scale)
+    if value == 0:
+        return '0'
+    if abs(value) < 1e-4:  # a ratio of 2e-10 is not 0, whatever the scale
+        return f'{value:.{max(0, math.floor(math.log10(abs(value))) + decimals)}e}'
+    return f'{value:.{decimals}f}'
 
 
 @dataclass(frozen=True)

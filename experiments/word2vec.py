@@ -33,6 +33,7 @@ from netlib.training.extensions.random_streams import RandomStreams
 from netlib import steps
 from netlib.training.runs import Run
 from netlib.training.seed import set_seed
+from experiments.registry.sequences import WORD2VEC_MARGINS
 
 DEFAULTS = dict(
     epoch=10,             # sweeps over the corpus, both libraries
@@ -217,10 +218,6 @@ def nearest_words(vectors, words, index, seed, k=5):
     return lists
 
 
-# The claims' margins (experiments/registry/sequences.py): netlib's mean within these of gensim's.
-MARGINS = {'wordsim353': 0.1, 'simlex999': 0.1, 'analogy': 0.02}
-
-
 def plot_scores(path, scores, seeds):
     """Each seed's score a point beside its library's mean, over the band a claim allows
     around gensim's mean: a difference inside the margin reads as one."""
@@ -231,7 +228,7 @@ def plot_scores(path, scores, seeds):
         panels[title] = {library: [scores[f'{library}_{seed}'][key] or 0 for seed in seeds]
                          for library in ('netlib', 'gensim')}
         centre = sum(panels[title]['gensim']) / len(seeds)
-        bands[title] = (centre - MARGINS[key], centre + MARGINS[key],
+        bands[title] = (centre - WORD2VEC_MARGINS[key], centre + WORD2VEC_MARGINS[key],
                         "within the claim's margin of gensim's mean")
     plots.plot_strips(path, panels, title='Word vectors scored the same way, per seed',
                       ylabel='score', bands=bands)

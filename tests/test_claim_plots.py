@@ -42,10 +42,10 @@ def test_transfer_plot_shows_each_paired_draw_against_no_gain(drawn, tmp_path):
 
 
 def test_word2vec_scores_show_the_margin_around_gensim(drawn, tmp_path):
-    scores = {f'{library}_{seed}': {key: value for key in word2vec.MARGINS}
+    scores = {f'{library}_{seed}': {key: value for key in word2vec.WORD2VEC_MARGINS}
               for library, value in (('netlib', 0.2), ('gensim', 0.25)) for seed in (0, 1)}
     word2vec.plot_scores(tmp_path / 's.png', scores, [0, 1])
-    for axes, margin in zip(drawn[0].axes, word2vec.MARGINS.values()):
+    for axes, margin in zip(drawn[0].axes, word2vec.WORD2VEC_MARGINS.values()):
         band = axes.patches[0]  # axhspan: a rectangle from y to y + height in data units
         assert (round(band.get_y(), 6), round(band.get_y() + band.get_height(), 6)) == (
             round(0.25 - margin, 6), round(0.25 + margin, 6))

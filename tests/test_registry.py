@@ -69,7 +69,7 @@ def test_a_bound_from_the_spread_is_mean_plus_three_sd():
 def test_a_seed_without_a_value_meets_nothing_and_is_left_out_of_the_mean():
     spread = Spread((12, 10, None, 9))  # epochs to 99 %: one seed never got there
     assert spread.mean == pytest.approx(31 / 3) and spread.sd == pytest.approx(1.527525, rel=1e-6)
-    assert str(spread) == '10.33 ± 1.5 (min 9, max 12; 4 seeds, 1 without a value)'
+    assert str(spread) == '10.3 ± 1.5 (min 9, max 12; 4 seeds, 1 without a value)'
     target = Target('within 99 epochs', 'epochs', kind='at_most', bound=99, seeded=True,
                     basis='anchor')
     assert [target.passes(value, {}, spread) for value in spread.values] == [

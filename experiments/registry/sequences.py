@@ -17,6 +17,8 @@ GENSIM = ("gensim 4.3.3's Word2Vec (skip-gram, negative sampling, no subsampling
 # The Lee vocabulary covers 60 WordSim-353 and 96 SimLex-999 pairs.
 SPEARMAN_MARGIN = ('0.1 is below the standard error of a Spearman correlation over 60 pairs '
                    '(1/sqrt(59) = 0.13)')
+# How far netlib's mean score may be from gensim's (word2vec's claims and its scores.png).
+WORD2VEC_MARGINS = {'wordsim353': 0.1, 'simlex999': 0.1, 'analogy': 0.02}
 
 EXPERIMENTS = (
     Experiment(
@@ -85,13 +87,16 @@ EXPERIMENTS = (
         texts=('nearest_words',),
         targets=(
             Target("netlib's WordSim-353 Spearman correlation (mean of 3 seeds) is within "
-                   "0.1 of gensim's", 'netlib_wordsim353', against='gensim_wordsim353',
-                   tolerance=0.1, seeded=True, basis=f'{GENSIM}; {SPEARMAN_MARGIN}'),
-            Target("netlib's SimLex-999 Spearman correlation is within 0.1 of gensim's",
-                   'netlib_simlex999', against='gensim_simlex999', tolerance=0.1,
+                   f"{WORD2VEC_MARGINS['wordsim353']:g} of gensim's", 'netlib_wordsim353',
+                   against='gensim_wordsim353', tolerance=WORD2VEC_MARGINS['wordsim353'],
                    seeded=True, basis=f'{GENSIM}; {SPEARMAN_MARGIN}'),
-            Target("netlib's analogy accuracy is within 0.02 of gensim's",
-                   'netlib_analogy', against='gensim_analogy', tolerance=0.02, seeded=True,
+            Target("netlib's SimLex-999 Spearman correlation is within "
+                   f"{WORD2VEC_MARGINS['simlex999']:g} of gensim's", 'netlib_simlex999',
+                   against='gensim_simlex999', tolerance=WORD2VEC_MARGINS['simlex999'],
+                   seeded=True, basis=f'{GENSIM}; {SPEARMAN_MARGIN}'),
+            Target(f"netlib's analogy accuracy is within {WORD2VEC_MARGINS['analogy']:g} of "
+                   "gensim's", 'netlib_analogy', against='gensim_analogy',
+                   tolerance=WORD2VEC_MARGINS['analogy'], seeded=True,
                    basis=f'{GENSIM}; 0.02 is 3 of the 146 questions the Lee vocabulary covers'),
             Target("netlib's and gensim's vectors share at least 70 % as many of each word's "
                    "10 nearest neighbours as two gensim seeds share", 'overlap_ratio',
