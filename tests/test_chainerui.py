@@ -9,6 +9,7 @@ database in a tmp folder (never ~/.chainerui).  Every subfolder that holds a
 import json
 import math
 import os
+import re
 import warnings
 from pathlib import Path
 
@@ -106,3 +107,34 @@ def test_iteration_counted_logs_record_no_epoch_and_one_loss_is_main_loss():
         losses = {key for record in records for key in record
                   if key.endswith('/loss') and not key.startswith('validation/')}
         assert len(losses) != 1 or losses == {'main/loss'}, (log, losses)
+
+
+def readme_chart_keys():
+    """The README's table of the reference runs' chart keys: {run: (keys cell, x axis)}."""
+    readme = (ROOT / 'README.md').read_text()
+    table = readme[readme.index('| run | keys to chart | x axis |'):].split('\n\n')[0]
+    rows = {}
+    for line in table.splitlines()[2:]:
+        runs, keys, x_axis = (cell.strip() for cell in line.strip('|').split('|'))
+        rows.update({run: (keys, x_axis) for run in re.findall(r'`([^`]+)`', runs)})
+    return rows
+
+
+def test_the_readme_names_every_reference_runs_chart_keys_and_x_axis():
+    """ChainerUI's default chart (main/loss over epoch) shows a run of one training loss; for
+    every other run the README's table names each training loss it logs (K for a number)
+    and the x axis its log has."""
+    rows = readme_chart_keys()
+    logs = sorted(ROOT.glob('results/*/log'))
+    assert sorted(rows) == sorted(log.parent.name for log in logs)
+    for log in logs:
+        keys, x_axis = rows[log.parent.name]
+        records = json.loads(log.read_text())
+        named = [re.escape(key).replace('K', r'\d+') for key in re.findall(r'`([^`]+)`', keys)]
+        losses = {key for record in records for key in record
+                  if key.endswith('/loss') and not key.startswith('validation/')}
+        unnamed = {key for key in losses if not any(re.fullmatch(p, key) for p in named)}
+        assert not unnamed, (log, unnamed)
+        has_epoch = any('epoch' in record for record in records)
+        expected = 'none' if len(records) == 1 else 'epoch' if has_epoch else 'iteration'
+        assert x_axis == expected, (log, x_axis)
