@@ -1,7 +1,6 @@
 """What ``netlib tune`` shows beside its table: Optuna's plots and log lines in netlib's terms."""
 
 import logging
-import warnings
 
 from matplotlib.collections import PathCollection
 
@@ -33,15 +32,29 @@ def save_plots(study, out, complete):
     import optuna.visualization.matplotlib as optuna_plots
     from netlib import plots
     for name, function in PLOTS.items():
+        options = {}
         if name == 'param_importances' and (complete < 2 or len(study.best_trial.params) < 2):
             continue  # importances need two finished trials and two flags
-        with warnings.catch_warnings():
-            # A flag of one value (one trial) spans no range; matplotlib widens its axis,
-            # as it should, after warning that Optuna's set_ylim gave it none.
-            warnings.filterwarnings('ignore', 'Attempting to set identical low and high ylims')
-            axes = getattr(optuna_plots, function)(study)
+        if name == 'parallel_coordinate':
+            options['params'] = compared_flags(study)
+            if not options['params']:
+                continue  # one trial, or one score: nothing to compare
+        axes = getattr(optuna_plots, function)(study, **options)
         figure = labelled(axes.figure, study.user_attrs['netlib']['objective'])
         plots.save_figure(figure, out / f'{name}.png')
+
+
+def compared_flags(study):
+    """The flags the parallel coordinates draw: each that took two values or more in the
+    completed trials, where their scores differ ([] where they do not).  Optuna spans each
+    axis from its least to its largest value: one value would span none."""
+    import optuna
+    complete = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
+    if len({trial.value for trial in complete}) < 2:
+        return []
+    names = {name for trial in complete for name in trial.params}
+    return sorted(name for name in names
+                  if len({trial.params.get(name) for trial in complete}) > 1)
 
 
 def labelled(figure, key):
