@@ -27,27 +27,31 @@ def route_optuna_log(optuna):
         logger.addHandler(OPTUNA_LOG)
 
 
-def save_plots(study, out, complete):
-    """Optuna's matplotlib plots as PNGs, labelled for netlib's figure check."""
+def save_plots(study, out):
+    """Optuna's matplotlib plots as PNGs, labelled for netlib's figure check.
+
+    The importances and the parallel coordinates compare trials: drawn once two scores
+    differ."""
     import optuna.visualization.matplotlib as optuna_plots
     from netlib import plots
+    compared = compared_flags(study)
     for name, function in PLOTS.items():
         options = {}
-        if name == 'param_importances' and (complete < 2 or len(study.best_trial.params) < 2):
-            continue  # importances need two finished trials and two flags
+        if name == 'param_importances' and (not compared or len(study.best_trial.params) < 2):
+            continue  # importances need two flags
         if name == 'parallel_coordinate':
-            options['params'] = compared_flags(study)
-            if not options['params']:
-                continue  # one trial, or one score: nothing to compare
+            if not compared:
+                continue
+            options['params'] = compared
         axes = getattr(optuna_plots, function)(study, **options)
         figure = labelled(axes.figure, study.user_attrs['netlib']['objective'])
         plots.save_figure(figure, out / f'{name}.png')
 
 
 def compared_flags(study):
-    """The flags the parallel coordinates draw: each that took two values or more in the
-    completed trials, where their scores differ ([] where they do not).  Optuna spans each
-    axis from its least to its largest value: one value would span none."""
+    """The flags that took two values or more in the completed trials, where their scores
+    differ ([] where they do not): an axis each in the parallel coordinates, which Optuna
+    spans from its least value to its largest, so that one value would span none."""
     import optuna
     complete = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
     if len({trial.value for trial in complete}) < 2:
