@@ -10,6 +10,7 @@ import warnings
 from pathlib import Path
 
 import chainer
+import matplotlib.axes
 import pytest
 
 from experiments import mnist_mlp
@@ -80,15 +81,37 @@ def test_hand_written_loop_trials_are_run_folders_and_poor_ones_pruned(tmp_path,
 
 def test_a_single_trial_draws_its_plots(tmp_path, capsys):
     """`netlib tune NAME --trials 1`: the best-value line of one trial is a single point,
-    drawn with a marker (a FigureError traceback before), and the flag's one value no
-    'identical low and high ylims' warning."""
-    with warnings.catch_warnings():
-        warnings.simplefilter('error', UserWarning)
-        best = tune.main(tune_args(tmp_path, 1), quadratic, [])
+    drawn with a marker (a FigureError traceback before)."""
+    best = tune.main(tune_args(tmp_path, 1), quadratic, [])
     assert best.number == 0
     assert 'best: trial 0' in capsys.readouterr().out
-    assert {'optimization_history.png', 'parallel_coordinate.png'} <= \
-        {path.name for path in tmp_path.iterdir()}
+    assert 'optimization_history.png' in {path.name for path in tmp_path.iterdir()}
+
+
+def test_no_plot_asks_for_an_axis_of_one_value(tmp_path, capsys, monkeypatch):
+    """--trials 1 warned 'Attempting to set identical low and high ylims': Optuna's parallel
+    coordinates span each axis from its least value to its largest, and a flag of one value
+    (one trial, or one choice) has a single one.  Such a flag gets no axis; a trial alone,
+    no parallel coordinates."""
+    asked = []
+    set_ylim = matplotlib.axes.Axes.set_ylim
+
+    def recorded(axes, bottom=None, top=None, **options):
+        asked.append(tuple(bottom) if top is None and bottom is not None else (bottom, top))
+        return set_ylim(axes, bottom, top, **options)
+    monkeypatch.setattr(matplotlib.axes.Axes, 'set_ylim', recorded)
+    monkeypatch.setattr(quadratic, 'SEARCH_SPACE', search.Space(
+        minimize='main/loss', lr=search.LogUniform(1e-4, 0.5), optimizer=search.Choice('sgd')))
+    with warnings.catch_warnings():
+        warnings.simplefilter('error', UserWarning)
+        tune.main(tune_args(tmp_path / 'one', 1), quadratic, [])
+        tune.main(tune_args(tmp_path / 'three', 3), quadratic, [])
+    assert asked and [limits for limits in asked if limits[0] == limits[1]] == []
+    drawn = {out: {path.name for path in (tmp_path / out).glob('*.png')}
+             for out in ('one', 'three')}
+    assert drawn == {'one': {'optimization_history.png'},
+                     'three': {'optimization_history.png', 'parallel_coordinate.png',
+                               'param_importances.png'}}
 
 
 def test_trials_end_without_snapshots_and_optuna_speaks_once(tmp_path, capsys):
@@ -105,6 +128,35 @@ def test_trials_end_without_snapshots_and_optuna_speaks_once(tmp_path, capsys):
     printed = capsys.readouterr()
     assert printed.out.count('optuna: Trial 1 finished with value') == 2  # one per study
     assert 'Trial' not in printed.err
+
+
+def test_trials_of_one_score_draw_their_history_only(tmp_path, capsys, monkeypatch):
+    """Trials that all score the same (flags that do not matter at this budget: mnist_mlp's
+    0.2 on 300 images) have nothing to compare: Optuna's importances raised fANOVA's
+    'zero total variance' RuntimeError after the whole study."""
+    monkeypatch.setattr(quadratic, 'main', lambda argv: quadratic_main(
+        [*argv, '--lr', '0.01', '--optimizer', 'sgd']))  # whatever the flags searched
+    monkeypatch.setattr(quadratic, 'SEARCH_SPACE', search.Space(
+        minimize='main/loss', lr=search.LogUniform(1e-4, 0.5),
+        optimizer=search.Choice('sgd', 'momentum')))
+    tune.main(tune_args(tmp_path, 3), quadratic, [])
+    study = optuna.load_study(study_name='quadratic', storage=f'sqlite:///{tmp_path}/study.db')
+    assert len({trial.params['optimizer'] for trial in study.trials}) == 2
+    assert [round(trial.value, 4) for trial in study.trials] == [6.7828] * 3  # (3 - 3 * (1 - 0.98 ** 7)) ** 2
+    assert {path.name for path in tmp_path.glob('*.png')} == {'optimization_history.png'}
+
+
+def test_an_interrupted_trial_keeps_its_snapshots(tmp_path, capsys, monkeypatch):
+    """Ctrl-C during a trial: it has not ended, so its snapshots stay for a resume by hand
+    (a finished, pruned or diverged trial's are removed)."""
+    def interrupted(argv):
+        quadratic_main(argv)
+        raise KeyboardInterrupt
+    monkeypatch.setattr(quadratic, 'main', interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        tune.main(tune_args(tmp_path, 2), quadratic, ['--epoch', '3'])
+    assert sorted(path.name for path in tmp_path.glob('trial-*/snapshot_*')) == \
+        ['snapshot_epoch_2', 'snapshot_epoch_3']  # the last two are kept
 
 
 def test_seeds_per_trial_score_the_mean_and_keep_each_seed(tmp_path, capsys, monkeypatch):

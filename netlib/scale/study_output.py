@@ -1,7 +1,6 @@
 """What ``netlib tune`` shows beside its table: Optuna's plots and log lines in netlib's terms."""
 
 import logging
-import warnings
 
 from matplotlib.collections import PathCollection
 
@@ -28,20 +27,38 @@ def route_optuna_log(optuna):
         logger.addHandler(OPTUNA_LOG)
 
 
-def save_plots(study, out, complete):
-    """Optuna's matplotlib plots as PNGs, labelled for netlib's figure check."""
+def save_plots(study, out):
+    """Optuna's matplotlib plots as PNGs, labelled for netlib's figure check.
+
+    The importances and the parallel coordinates compare trials: drawn once two scores
+    differ."""
     import optuna.visualization.matplotlib as optuna_plots
     from netlib import plots
+    compared = compared_flags(study)
     for name, function in PLOTS.items():
-        if name == 'param_importances' and (complete < 2 or len(study.best_trial.params) < 2):
-            continue  # importances need two finished trials and two flags
-        with warnings.catch_warnings():
-            # A flag of one value (one trial) spans no range; matplotlib widens its axis,
-            # as it should, after warning that Optuna's set_ylim gave it none.
-            warnings.filterwarnings('ignore', 'Attempting to set identical low and high ylims')
-            axes = getattr(optuna_plots, function)(study)
+        options = {}
+        if name == 'param_importances' and (not compared or len(study.best_trial.params) < 2):
+            continue  # importances need two flags
+        if name == 'parallel_coordinate':
+            if not compared:
+                continue
+            options['params'] = compared
+        axes = getattr(optuna_plots, function)(study, **options)
         figure = labelled(axes.figure, study.user_attrs['netlib']['objective'])
         plots.save_figure(figure, out / f'{name}.png')
+
+
+def compared_flags(study):
+    """The flags that took two values or more in the completed trials, where their scores
+    differ ([] where they do not): an axis each in the parallel coordinates, which Optuna
+    spans from its least value to its largest, so that one value would span none."""
+    import optuna
+    complete = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
+    if len({trial.value for trial in complete}) < 2:
+        return []
+    names = {name for trial in complete for name in trial.params}
+    return sorted(name for name in names
+                  if len({trial.params.get(name) for trial in complete}) > 1)
 
 
 def labelled(figure, key):

@@ -56,8 +56,9 @@ def add_arguments(parser):
                         help="seed of Optuna's TPE sampler (default: fresh each worker, so "
                              'workers explore apart)')
     parser.add_argument('--keep-snapshots', action='store_true',
-                        help="keep each finished trial's snapshots (default: removed once the "
-                             'trial ends, as no trial resumes)')
+                        help="keep the snapshots of each trial that finishes, is pruned or "
+                             'diverges (default: removed, as no trial resumes another; an '
+                             'interrupted trial keeps them)')
 
 
 def main(args, module, experiment_flags):
@@ -240,18 +241,25 @@ def objective(trial, args, module, space, fixed, searched, out):
             with search.trial_in_progress(trial if seed == args.seed else None, space.key):
                 module.main(argv)
         except optuna.TrialPruned as pruned:
-            write_json(folder / 'metrics.json',
-                       {'pruned': str(pruned), **last(folder, space.key)})
+            ended(folder, args, {'pruned': str(pruned), **last(folder, space.key)})
             raise
         except Diverged as error:  # a learning rate too large: a failed trial, the search goes on
-            write_json(folder / 'metrics.json', {'diverged': str(error)})
+            ended(folder, args, {'diverged': str(error)})
             raise
-        finally:  # a new trial never resumes an ended one
-            if not args.keep_snapshots:
-                remove_snapshots(folder)
+        ended(folder, args)
         values.append(last(folder, space.key)[space.key])
         trial.set_user_attr('values', values)  # each seed's score, the trial's is their mean
     return sum(values) / len(values)
+
+
+def ended(folder, args, why=None):
+    """A trial's run that finished, was pruned or diverged: *why* in its metrics.json, and its
+    snapshots removed unless ``--keep-snapshots``, as a new trial never resumes an ended one.
+    An interrupted run keeps them: ``netlib rerun FOLDER --out FOLDER --resume`` continues it."""
+    if why is not None:
+        write_json(folder / 'metrics.json', why)
+    if not args.keep_snapshots:
+        remove_snapshots(folder)
 
 
 def last(folder, key):
@@ -274,7 +282,7 @@ def summarize(study, name, out):
     best = study.best_trial
     write_json(out / 'best.json', {'trial': best.number, 'value': best.value,
                                    'params': best.params, **best.user_attrs})
-    study_output.save_plots(study, out, len(complete))
+    study_output.save_plots(study, out)
     print(f'best: trial {best.number}, {study.user_attrs["netlib"]["objective"]} '
           f'{best.value:.4f}; rerun it with\n    {best.user_attrs["command"]}')
     print(f'study folder: {out}')
