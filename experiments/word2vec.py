@@ -44,6 +44,8 @@ DEFAULTS = dict(
     out='runs/word2vec',
 )
 MIN_LR = 0.0001  # gensim's min_alpha
+# The flags the memory a run needs grows with (a smaller --min-count keeps more words).
+SIZE_FLAGS = ('window', 'negative', 'unit', 'batchsize', 'repeats', 'min_count')
 SHOWN = ('fire', 'police', 'government', 'afghanistan', 'australia')
 
 
@@ -70,12 +72,11 @@ def main(argv=None):
     if len(words) < 11:  # 10 nearest neighbours
         raise UsageError(f'--min-count {args.min_count} leaves {len(words)} words of 11 needed')
     index = {word: i for i, word in enumerate(words)}
-    refuse_unless_fits(bytes_needed(sentences, index, args),
-                       f'--window {args.window} --negative {args.negative} --unit {args.unit} '
-                       f'--batchsize {args.batchsize}')
-    centres, contexts = windows(sentences, index, args.window)
     similarity, analogies = wordsim.evaluation_sets()
     questions = [question for section in analogies.values() for question in section]
+    refuse_unless_fits(bytes_needed(sentences, index, questions, args), ' '.join(
+        f'--{name.replace("_", "-")} {getattr(args, name)}' for name in SIZE_FLAGS))
+    centres, contexts = windows(sentences, index, args.window)
     import gensim  # found by evaluation_sets: imported after its one-line check
     run = Run(args)
 
@@ -134,16 +135,24 @@ def main(argv=None):
     return run.save_metrics(metrics)
 
 
-def bytes_needed(sentences, index, args):
-    """The windows (each kept word's 2 * window contexts, int32, made once and copied once),
-    one batch's context vectors through the net and back (float32, four arrays), its word and
-    negatives per context (int64) with their output vectors and gradients (float32, two), and
-    the two embeddings with their gradients and an optimizer's two states (float32, four each)."""
+def bytes_needed(sentences, index, questions, args):
+    """The bytes this request holds at its peak: the windows and every seed's models through
+    training and scoring, with the larger of one batch's arrays and the scores' matrices."""
     kept = sum(word in index for sentence in sentences for word in sentence)
-    contexts = 2 * args.window
+    vocabulary, contexts = len(index), 2 * args.window
+    asked = sum(all(word in index for word in question) for question in questions)
+    windows_bytes = 8 * kept * contexts  # int32, made once and copied once
+    # Each seed's two embeddings with their gradients and an optimizer's two states
+    # (float32), its order of the corpus (int64), both libraries' vectors kept to score.
+    models = args.repeats * (40 * vocabulary * args.unit + 8 * kept)
+    # A batch: its context vectors through the net and back (float32, four arrays), its word
+    # and negatives per context (int64) with their output vectors and gradients (float32).
     drawn = args.batchsize * contexts * (args.negative + 1)
-    return (8 * kept * contexts + 16 * args.batchsize * contexts * args.unit
-            + 8 * drawn * (args.unit + 1) + 32 * len(index) * args.unit)
+    batch = 16 * args.batchsize * contexts * args.unit + 8 * drawn * (args.unit + 1)
+    # Cosine similarities in float64: every word against every word (then negated and
+    # sorted) for the nearest neighbours, each analogy asked against every word.
+    scores = 8 * vocabulary * (3 * vocabulary + asked)
+    return windows_bytes + models + max(batch, scores)
 
 
 def gensim_vectors(gensim, sentences, words, args, seeds, alpha):

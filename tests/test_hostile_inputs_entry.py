@@ -77,6 +77,32 @@ def test_word2vec_refuses_windows_too_large_for_memory_before_allocating(args, t
     assert list(tmp_path.iterdir()) == []
 
 
+def _text_of_distinct_words(path, count):
+    """A text of *count* distinct words of four letters, each twice, twenty words a line."""
+    letters = 'abcdefghijklmnopqrstuvwxyz'
+    words = [a + b + c + d for a in letters for b in letters for c in letters
+             for d in letters][:count] * 2
+    path.write_text('\n'.join(' '.join(words[i:i + 20]) for i in range(0, len(words), 20)))
+    return path
+
+
+@pytest.mark.parametrize('args, needed', [
+    (['--repeats', 1000, '--unit', 2000], 130.9),  # each seed's models
+    (['--min-count', 1, '--text', 'TEXT'], 36.2),  # 40,000 words scored against each other
+])
+def test_word2vec_counts_every_seed_and_the_scores_before_training(args, needed, tmp_path):
+    """The estimate counted one seed's models and no scoring: --repeats 1000 --unit 2000 (112 MB
+    counted) trained until a MemoryError; a 40,000-word vocabulary passed, trained, then asked
+    for 12.8 GB of similarities and left its run folder."""
+    text = _text_of_distinct_words(tmp_path / 'text.txt', 40_000)
+    args = [text if arg == 'TEXT' else arg for arg in args]
+    result = run_command('experiments.word2vec', *args, '--epoch', 1, '--out', tmp_path / 'run',
+                         memory=MEMORY_LIMIT)
+    assert_one_line_error(result, f'{args[0]} {args[1]}')
+    assert f'needs about {needed} GiB of memory' in result.stderr
+    assert not (tmp_path / 'run').exists()
+
+
 # -- a network that does not fit the window is refused before anything is written ----
 
 @pytest.mark.parametrize('args, expected', [

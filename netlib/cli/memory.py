@@ -25,7 +25,7 @@ def weights_bytes(shapes):
 
 def available_bytes():
     """The memory available to allocate now: /proc/meminfo's MemAvailable (else all of it),
-    at most the address-space limit."""
+    at most what the address-space limit leaves."""
     try:
         with open('/proc/meminfo') as meminfo:
             kib = next(int(line.split()[1]) for line in meminfo if line.startswith('MemAvailable'))
@@ -33,7 +33,19 @@ def available_bytes():
     except (OSError, StopIteration, ValueError):
         room = os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES')
     limit = resource.getrlimit(resource.RLIMIT_AS)[0]
-    return room if limit == resource.RLIM_INFINITY else min(room, limit)
+    if limit == resource.RLIM_INFINITY:
+        return room
+    return max(0, min(room, limit - address_space_in_use()))
+
+
+def address_space_in_use():
+    """The address space this process has mapped, which RLIMIT_AS counts (/proc/self/statm's
+    first field; 0 where there is none)."""
+    try:
+        with open('/proc/self/statm') as statm:
+            return int(statm.read().split()[0]) * os.sysconf('SC_PAGE_SIZE')
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def no_huge_page_advice():
