@@ -1,5 +1,5 @@
 """The README's first commands in a fresh shell after ``make install``, offline: the data
-folder named once (``netlib data use``), then a run and the Python example as written;
+folder named once (``netlib data use``), then a run and the Python examples as written;
 ``netlib doctor`` names each place it looked for the data and how to set it."""
 
 import os
@@ -20,10 +20,10 @@ def _fresh_shell(tmp_path):
     return {**env, 'HOME': str(tmp_path / 'home')}
 
 
-def _readme_python_example():
-    """The first ``python`` block of the README's "From Python" section."""
-    section = (ROOT / 'README.md').read_text().split('## From Python', 1)[1]
-    return re.search(r'```python\n(.*?)```', section, re.S).group(1)
+def _readme_python_examples():
+    """The ``python`` blocks of the README's "From Python" section, one after the other."""
+    section = (ROOT / 'README.md').read_text().split('## From Python', 1)[1].split('\n## ')[0]
+    return ''.join(re.findall(r'```python\n(.*?)```', section, re.S))
 
 
 def test_named_once_the_data_serves_every_later_run(tmp_path, data_dir):
@@ -37,10 +37,14 @@ def test_named_once_the_data_serves_every_later_run(tmp_path, data_dir):
                          env=env, timeout=300, **shell)
     assert run.returncode == 0, run.stderr
     assert (tmp_path / 'run' / 'metrics.json').exists()
-    example = subprocess.run([sys.executable, '-c', _readme_python_example()], env=env,
+    example = subprocess.run([sys.executable, '-c', _readme_python_examples()], env=env,
                              timeout=300, **shell)
     assert example.returncode == 0, example.stderr
-    assert 0.8 < float(example.stdout.split()[-1]) <= 1  # its printed accuracy
+    printed = example.stdout.splitlines()  # the runs' tables, then what the example prints
+    accuracies = [float(line) for line in printed if re.fullmatch(r'[\d.]+', line)]
+    assert len(accuracies) == 2 and all(0.8 < accuracy <= 1 for accuracy in accuracies)
+    assert printed[-1] == "argument --lr: must be a positive finite number, got '-1' (see --help)"
+    assert (tmp_path / 'runs' / 'mnist_mlp_notebook' / 'metrics.json').exists()
 
     doctor = subprocess.run([NETLIB, 'doctor'], env=env, timeout=120, **shell).stdout
     assert f"3 netlib data use's folder {data_dir.resolve()}  <- used" in doctor

@@ -17,9 +17,6 @@ from netlib.cli import flags
 from netlib.training import runs
 from netlib.training.runs import Run
 
-README = (ROOT / 'README.md').read_text()
-
-
 def test_threads_claiming_one_folder_each_get_their_own(tmp_path):
     out, claimed, start = tmp_path / 'run', [], threading.Barrier(8)
 
@@ -76,23 +73,6 @@ def test_piped_output_has_no_escape_codes(run, tmp_path, data_dir):
     assert result.returncode == 0, result.stderr
     assert '\033' not in result.stdout + result.stderr
     assert re.search(r'^1 +\d', result.stdout, re.MULTILINE)  # the epoch's printed line
-
-
-def python_blocks(markdown, heading):
-    """The ```python blocks of README's section *heading*."""
-    section = markdown.split(f'## {heading}')[1].split('\n## ')[0]
-    return re.findall(r'```python\n(.*?)```', section, re.DOTALL)
-
-
-def test_readme_python_example_runs(tmp_path, data_dir, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv('NETLIB_DATA_DIR', str(data_dir))
-    namespace = {}
-    for block in python_blocks(README, 'From Python'):
-        exec(compile(block, 'README.md', 'exec'), namespace)  # noqa: S102 -- our own README
-    assert namespace['result'].log[-1]['epoch'] == 2
-    assert namespace['result'].log[-1]['validation/main/accuracy'] > 0.8
-    assert namespace['metrics']['test_accuracy'] > 0.8
 
 
 def netlib_command(*args, cwd=ROOT):

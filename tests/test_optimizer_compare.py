@@ -142,7 +142,7 @@ def test_bad_optimizer_is_one_line_and_exit_2(run, data_dir, tmp_path, argv, mes
 def _command(data_dir, out, *extra):
     # Momentum and Adam: optimizers with state (velocity; moments and step count).
     return [sys.executable, '-m', 'experiments.optimizer_compare', '--optimizer',
-            'momentum,adam', '--iteration', '300', '--frequency', '100', '--no-progress',
+            'momentum,adam', '--iteration', '200', '--frequency', '100', '--no-progress',
             '--data-dir', str(data_dir), '--out', str(out), *extra]
 
 

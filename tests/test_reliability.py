@@ -20,13 +20,13 @@ from netlib.serializers.snapshots import load_snapshot
 TIMING_KEYS = re.compile(r'elapsed_time|_log$')
 
 KILLABLE_RUNS = {
-    'steps_regression': (['--epoch', '3000', '--frequency', '250', '--optimizer', 'adam'],
-                         'snapshot_epoch_250', 'snapshot_epoch_3000'),
+    'steps_regression': (['--epoch', '400', '--frequency', '50', '--optimizer', 'adam'],
+                         'snapshot_epoch_50', 'snapshot_epoch_400'),
     'mnist_mlp': (['--epoch', '3', '--unit', '100', '--train-size', '8000',
                    '--test-size', '500'],
                   'snapshot_epoch_1', 'snapshot_epoch_3'),
-    'mnist_cnn': (['--epoch', '3', '--train-size', '1500', '--test-size', '200'],
-                  'snapshot_epoch_1', 'snapshot_epoch_3'),
+    'mnist_cnn': (['--epoch', '2', '--train-size', '1000', '--test-size', '200'],
+                  'snapshot_epoch_1', 'snapshot_epoch_2'),
     # gensim's Lee corpus; the hidden states carried between updates are in the snapshot
     'char_lm': (['--iteration', '200', '--frequency', '20', '--unit', '16', '--batchsize', '8',
                  '--bproplen', '10', '--held-out', '0.02', '--sample-length', '20'],

@@ -78,9 +78,8 @@ def test_lenet_backward_matches_numerical_gradients():
 def test_kill_and_resume_gives_the_same_table(tmp_path, data_dir):
     def command(out):
         return [sys.executable, '-m', 'experiments.transfer_learning', '--epoch', '1',
-                '--net', 'mlp', '--unit', '16', '--per-class', '1,5,10', '--seeds', '2',
-                '--steps', '150',
-                '--frequency', '2', '--data-dir', str(data_dir), '--out', str(out)]
+                '--net', 'mlp', '--unit', '16', '--per-class', '1,5', '--seeds', '2',
+                '--steps', '50', '--frequency', '2', '--data-dir', str(data_dir), '--out', str(out)]
     whole, killed = tmp_path / 'whole', tmp_path / 'killed'
     subprocess.run(command(whole), cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     process = subprocess.Popen(command(killed), cwd=ROOT, stdout=subprocess.DEVNULL)
