@@ -20,8 +20,8 @@ from experiments.registry import EXPERIMENTS
 README = (ROOT / 'README.md').read_text(encoding='utf-8')
 README_JA = (ROOT / 'README.ja.md').read_text(encoding='utf-8')
 
-EXPERIMENTS_HEADER = {README: '| script | source | reproduces or measures |',
-                      README_JA: '| スクリプト | 出典 | 再現・測定する内容 |'}
+EXPERIMENTS_TABLE = {'README.md': '| script | source | reproduces or measures |',
+                     'README.ja.md': '| スクリプト | 出典 | 再現・測定する内容 |'}
 # README.md's sections whose commands README.ja.md carries, by the start of their heading.
 CARRIED = ('# netlib', '### Your own Chainer code', '## Experiments', '### `steps_regression`')
 # A code block's line that runs make, netlib or python, after any VAR=value.
@@ -35,9 +35,10 @@ def table(markdown, header, start=0):
     return [[cell.strip() for cell in re.split(r'(?<!\\)\|', line)[1:-1]] for line in lines[2:]]
 
 
-def experiments_table(markdown):
-    """{script: source cell} of the experiments table, in its order."""
-    return {row[0].strip('`'): row[1] for row in table(markdown, EXPERIMENTS_HEADER[markdown])}
+def experiments_table(name):
+    """{script: source cell} of README *name*'s experiments table, in its order."""
+    markdown = (ROOT / name).read_text(encoding='utf-8')
+    return {row[0].strip('`'): row[1] for row in table(markdown, EXPERIMENTS_TABLE[name])}
 
 
 def sections(markdown):
@@ -87,15 +88,15 @@ def flag_table_options(markdown):
 def test_both_readmes_list_the_registered_experiments_in_the_same_order():
     registered = sorted({experiment.module.split('.')[-1] for experiment in EXPERIMENTS})
     assert sorted(setup_experiments()) == registered
-    english = list(experiments_table(README))
+    english = list(experiments_table('README.md'))
     assert sorted(english) == registered
-    assert list(experiments_table(README_JA)) == english
+    assert list(experiments_table('README.ja.md')) == english
 
 
 def test_each_experiment_names_its_posts_by_their_japanese_titles():
     assert BOOK in posts.DLFS
     titles = [value.title for value in vars(posts).values() if isinstance(value, posts.Post)]
-    rows = experiments_table(README_JA)
+    rows = experiments_table('README.ja.md')
     missing = [(experiment.name, title) for experiment in EXPERIMENTS
                for title in [title for title in titles if f'「{title}」' in experiment.source]
                + [BOOK] * (posts.DLFS in experiment.source)
