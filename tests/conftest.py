@@ -1,3 +1,4 @@
+import importlib
 import importlib.util
 import os
 import shutil
@@ -71,3 +72,10 @@ def registry_misses(name, metrics):
     return [f'{target.label}: {metrics.get(target.metric)!r} vs {target.criterion(None, metrics)}'
             for target in experiment.targets if SPREAD not in (target.tolerance, target.bound)
             if not target.passes(metrics.get(target.metric), metrics)]
+
+
+def parser_of(module_name):
+    """The argument parser of experiment module *module_name*, as its ``main`` makes it."""
+    from netlib.cli import flags
+    module = importlib.import_module(module_name)
+    return flags.make_parser(module.__doc__, module.DEFAULTS, getattr(module, 'add_flags', None))

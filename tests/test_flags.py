@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+from conftest import parser_of
 from experiments.registry import EXPERIMENTS
 from netlib import optimizers
 from netlib.cli import flags
@@ -16,11 +17,6 @@ MODULES = sorted({experiment.module for experiment in EXPERIMENTS})
 # The dialects the vocabulary replaced; no script may bring one back as its own flag.
 DIALECTS = {'--epochs', '--iterations', '--hidden-units', '--hidden', '--activations',
             '--conv-activation', '--noprogress', '--optimizers', '--limit', '--units-list'}
-
-
-def parser_of(module_name):
-    module = importlib.import_module(module_name)
-    return flags.make_parser(module.__doc__, module.DEFAULTS, getattr(module, 'add_flags', None))
 
 
 def shared_options():
