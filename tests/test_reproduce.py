@@ -1,9 +1,12 @@
 import fnmatch
+import importlib.metadata
 import json
+import platform
 import subprocess
 import sys
 
 import pytest
+from packaging.requirements import Requirement
 
 from conftest import ROOT
 from experiments.registry import EXPERIMENTS
@@ -19,6 +22,35 @@ def test_reproduce_writes_the_table(run, tmp_path):
     assert '| 9.6080589 | `numpy_loss` = 9.6080589 ± 1e-06 |' in table
     assert (tmp_path / 'steps_regression' / 'loss.png').exists()
     assert '3/3 targets met' in result.stdout
+
+
+# The libraries whose version changes a run's numbers; a run's args records the first two.
+NUMERIC_LIBRARIES = ('numpy', 'numba', 'llvmlite')
+
+
+def _exact_pins():
+    """constraints.txt's ``name==version`` lines that hold for this Python."""
+    pins = {}
+    for line in (ROOT / 'constraints.txt').read_text().splitlines():
+        line = line.split('#')[0].strip()
+        if '==' in line:
+            requirement = Requirement(line)
+            if requirement.marker is None or requirement.marker.evaluate():
+                pins[requirement.name] = next(iter(requirement.specifier)).version
+    return pins
+
+
+def test_a_fresh_install_computes_with_the_references_libraries():
+    """make reproduce on a fresh clone installs the NumPy, Numba and LLVM the references
+    were made with: pinned exactly for this Python, installed here, and, on the
+    references' Python, the versions every reference run's args records."""
+    pins = _exact_pins()
+    assert {name: importlib.metadata.version(name) for name in NUMERIC_LIBRARIES} == \
+        {name: pins.get(name) for name in NUMERIC_LIBRARIES}
+    for args in sorted((ROOT / 'results').glob('*/args')):
+        recorded = json.loads(args.read_text())['environment']
+        if recorded['python'].rsplit('.', 1)[0] == platform.python_version().rsplit('.', 1)[0]:
+            assert (recorded['numpy'], recorded['numba']) == (pins['numpy'], pins['numba']), args
 
 
 def test_every_registered_target_names_a_known_kind():
