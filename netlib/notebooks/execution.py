@@ -38,7 +38,8 @@ def kernel(pythonpath=()):
     """A started kernel of this Python, *pythonpath* first on its ``sys.path``; shut down
     after the block."""
     env = dict(os.environ)
-    env['PYTHONPATH'] = os.pathsep.join([*map(str, pythonpath), env.get('PYTHONPATH', '')])
+    env['PYTHONPATH'] = os.pathsep.join(filter(None, [*map(str, pythonpath),
+                                                      env.get('PYTHONPATH')]))
     manager = KernelManager(kernel_spec_manager=ThisPython())
     # ERROR: the kernel's warning about plain TCP on this machine's loopback is noise here.
     manager.start_kernel(env=env, extra_arguments=['--IPKernelApp.log_level=ERROR'])
