@@ -24,7 +24,7 @@ ifneq ($(wildcard ../shared/data),)
 export NETLIB_DATA_DIR ?= $(abspath ../shared/data)
 endif
 
-.PHONY: reproduce test install bench clean gpu-bundle
+.PHONY: reproduce test install bench clean gpu-bundle notebooks
 
 $(VENV)/.installed: setup.py constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ install: $(VENV)/.installed
 
 reproduce: install
 	$(PY) -m experiments.reproduce
+
+# notebooks/NAME.ipynb made again from each script and run (36 min on 2 busy cores);
+# NAMES="mnist_mlp logic_gates" for some.
+notebooks: install
+	$(PY) -m experiments.notebooks $(NAMES)
 
 # -rs: the reason of every skip; -n 2: two pytest-xdist workers (561 tests on 2 cores:
 # 356 s in one process, 227 s in two, as subprocess-heavy tests leave a core idle).

@@ -36,6 +36,9 @@ MPI = ['mpi4py>=4', 'mpich']
 # netlib tune: Optuna 5 dropped the Chainer integration (ChainerPruningExtension);
 # its parameter importances fit scikit-learn's trees; psycopg2 reaches PostgreSQL.
 TUNE = ['optuna<5', 'optuna-integration<5', 'scikit-learn', 'psycopg2-binary']
+# netlib notebook and make notebooks (netlib.notebooks): a script made into a notebook
+# (jupytext), run in a kernel of this Python (nbclient, ipykernel); no run needs them.
+NOTEBOOK = ['jupytext', 'nbclient', 'ipykernel', 'nbformat']
 # This repository's experiments (experiments/NAME.py), registered for `netlib run NAME`
 # as any package registers its own (netlib.cli.registry).
 EXPERIMENTS = ('autoencoder', 'batch_norm', 'byte_cnn', 'char_lm', 'gan_mnist', 'logic_gates',
@@ -82,9 +85,10 @@ setup(
         # libmpi, so no system MPI is needed; a system MPI works too.
         'mpi': MPI,
         'tune': TUNE,
+        'notebook': NOTEBOOK,
         # import-linter: `make test` checks that netlib imports no experiment (setup.cfg).
         'test': ['pytest', 'pytest-xdist', 'hypothesis', 'scikit-learn', 'pillow',
-                 'import-linter', *UI, *TEXT, *MPI, *TUNE],
+                 'import-linter', *UI, *TEXT, *MPI, *TUNE, *NOTEBOOK],
     },
     entry_points={
         'console_scripts': ['netlib = netlib.cli.command:main'],

@@ -64,7 +64,7 @@ def main(argv=None):
     args = flags.parse(argv, __doc__, DEFAULTS)
     run = Run(args)
 
-    # 0: the post's perceptrons, and XOR's four examples as data
+    # 0: load data: the post's perceptrons, and XOR's four examples
     metrics = truth_tables()
     x, t = run.device.send((INPUTS.astype(np.float32), np.array(EXPECTED['xor'], np.int32)))
 

@@ -177,7 +177,8 @@ def rounded(value, scale):
 class Experiment:
     """``experiments/SCRIPT.py`` (*script* defaults to *name*) run with *args* by
     ``make reproduce``; the report shows its *plots* and the text metrics named in
-    *texts* (samples, example answers: ``{heading: text or [lines]}``)."""
+    *texts* (samples, example answers: ``{heading: text or [lines]}``); its notebook
+    links *links*, the ``(label, address)`` of what it follows."""
 
     name: str
     targets: tuple
@@ -186,6 +187,7 @@ class Experiment:
     plots: tuple = ()
     texts: tuple = ()
     source: str = ''
+    links: tuple = ()
 
     @property
     def module(self):

@@ -2,7 +2,8 @@
 post's line: ``tests/test_registry.py`` finds it in the post) and each claim (its label the
 sentence, its *basis* where the criterion comes from)."""
 
-from experiments.posts import CASE_K, CRESCO, DLFS, PALLOC, UDACITY, UUUM
+from experiments.posts import (CASE_K, CASE_K_BLOG, CRESCO, DLFS, KERAS_MNIST_CNN, PALLOC,
+                              UDACITY, UUUM, chainer_example, dlfs)
 from experiments.targets import ABOVE_SPREAD, SPREAD, WITHIN_SPREAD, Experiment, Quote, Target
 
 EXPERIMENTS = (
@@ -11,6 +12,7 @@ EXPERIMENTS = (
         args=('--epoch', '100'),
         source=f'{CASE_K}: the final code block (全体の流れ), run as written',
         plots=('loss.png',),
+        links=(CASE_K_BLOG,),
         targets=(
             Target("The final code block's STEP 4 loss (seed 3) equals a plain NumPy forward "
                    "pass over the same seeded draws", 'loss', against='numpy_loss',
@@ -23,6 +25,7 @@ EXPERIMENTS = (
         script='steps_regression',
         args=('--replay-blog',),
         source=f'{CASE_K}: the printed STEP 1-4 outputs',
+        links=(CASE_K_BLOG,),
         targets=(
             Target('STEP 4 loss as the post printed it', 'loss',
                    quote=Quote(CASE_K, '損失関数:variable(19.60489845275879)',
@@ -52,6 +55,7 @@ EXPERIMENTS = (
         name='mnist_inference',
         source=f"{UUUM}, with the book's sample_weight.pkl",
         plots=('misclassified.png',),
+        links=dlfs('ch03/neuralnet_mnist.py'),
         targets=(
             Target('Accuracy on the 10,000 test images (batched)', 'accuracy',
                    quote=Quote(UUUM, 'Accuracy:0.9352 と出力されます。', '0.9352')),
@@ -62,6 +66,7 @@ EXPERIMENTS = (
         name='mnist_mlp',
         source="Chainer's examples/mnist/train_mnist.py (784-1000-1000-10, Adam, 20 epochs)",
         plots=('loss.png', 'accuracy.png'),
+        links=(chainer_example('mnist'),),
         targets=(
             Target("Chainer's MNIST example reaches 98 % test accuracy in 20 epochs (not at "
                    "every seed)", 'test_accuracy', kind='at_least', bound=0.98, seeded=True,
@@ -71,6 +76,7 @@ EXPERIMENTS = (
         name='optimizer_compare',
         source=f'{DLFS}, ch06/optimizer_compare_mnist.py (figure 6-9)',
         plots=('paths.png', 'mnist_loss.png'),
+        links=dlfs('ch06/optimizer_compare_mnist.py'),
         targets=(
             Target('The other three optimizers end below SGD',
                    'sgd_minus_highest_other_final_loss', kind='at_least', bound=0.0, seeded=True,
@@ -108,6 +114,7 @@ EXPERIMENTS = (
         source=f'{DLFS}, ch06/weight_init_activation_histogram.py and '
                'ch06/weight_init_compare.py (figure 6-15)',
         plots=('activations_sigmoid.png', 'activations_relu.png', 'loss.png', 'accuracy.png'),
+        links=dlfs('ch06/weight_init_activation_histogram.py', 'ch06/weight_init_compare.py'),
         targets=(
             Target('With weights of std 0.01 a 5-layer ReLU net barely learns in 2000 '
                    'iterations', 'std001_final_loss', kind='at_least', bound=2.0, seeded=True,
@@ -120,6 +127,7 @@ EXPERIMENTS = (
         name='batch_norm',
         source=f'{UDACITY}: Batch normalization; {DLFS}, ch06/batch_norm_test.py',
         plots=('accuracy_grid.png', 'final_accuracy.png'),
+        links=dlfs('ch06/batch_norm_test.py'),
         targets=(
             Target('Batch norm ends with the higher training accuracy at most of the 16 '
                    'initial weight scales', 'scales_where_batchnorm_is_better', kind='at_least',
@@ -133,6 +141,7 @@ EXPERIMENTS = (
         name='overfit_dropout',
         source=f'{DLFS}, ch06/overfit_dropout.py and ch06/overfit_weight_decay.py',
         plots=('accuracy.png', 'gap.png'),
+        links=dlfs('ch06/overfit_dropout.py', 'ch06/overfit_weight_decay.py'),
         targets=(
             # Gap: training minus test accuracy after 200 epochs on 300 images.
             Target('Dropout 0.2 narrows the train-test accuracy gap by 2 points or more',
@@ -155,6 +164,7 @@ EXPERIMENTS = (
         name='mnist_cnn',
         source=f"{CRESCO}: Keras's mnist_cnn.py with epochs=2",
         plots=('loss.png', 'accuracy.png'),
+        links=(KERAS_MNIST_CNN,),
         targets=(
             Target('Test accuracy after 2 epochs', 'test_accuracy', tolerance=SPREAD, seeded=True,
                    basis=WITHIN_SPREAD, quote=Quote(CRESCO, 'Test accuracy: 0.9871', '0.9871')),

@@ -3,7 +3,7 @@
 The post gives no numbers for either; each target is a claim whose basis says
 where its criterion comes from."""
 
-from experiments.posts import UDACITY
+from experiments.posts import UDACITY, chainer_example
 from experiments.targets import Experiment, Target
 
 GAN_SENTENCE = ('訓練データと生成データを見分けることができなくなるため、'
@@ -15,6 +15,7 @@ EXPERIMENTS = (
         source=f"{UDACITY}: GAN; Chainer's examples/dcgan (its updater, Adam and noise)",
         plots=('samples.png', 'loss.png', 'd_accuracy.png', 'score.png', 'frechet.png',
                'classes.png'),
+        links=(chainer_example('dcgan'),),
         targets=(
             Target("D's accuracy moves toward 0.5: over the last quarter of the epochs it is "
                    'at least 0.1 nearer 0.5 than in epoch 1', 'd_accuracy_moved_toward_half',

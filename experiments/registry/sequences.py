@@ -1,7 +1,7 @@
 """The course's sequence models (the Udacity post's RNN, LSTM, seq2seq and word2vec), each
 claim measured against a published anchor or a peer library in the same run."""
 
-from experiments.posts import UDACITY
+from experiments.posts import IRNN_PAPER, KERAS_ADDITION_RNN, UDACITY, chainer_example
 from experiments.targets import Experiment, Target
 from netlib.datasets.adding import BASELINE_MSE
 
@@ -25,6 +25,7 @@ EXPERIMENTS = (
         name='rnn_vs_lstm',
         source=f'{UDACITY}: RNN, LSTM; {ADDING}',
         plots=('mse_vs_length.png', 'gradient_vs_step.png', 'loss.png'),
+        links=(IRNN_PAPER,),
         targets=(
             Target('At T = 10 the plain tanh RNN solves the adding problem',
                    'rnn_short_test_mse', kind='at_most', bound=BASELINE_MSE / 10, seeded=True,
@@ -55,6 +56,7 @@ EXPERIMENTS = (
         source=f"{UDACITY}: RNN, LSTM; {PTB_EXAMPLE}, on characters of gensim's Lee corpus",
         plots=('held_out_bpc.png', 'loss.png'),
         texts=('samples',),
+        links=(chainer_example('ptb'),),
         targets=(
             Target('Held-out bits per character of the LSTM are at least 1 bit below the '
                    'add-one bigram model counted on the same split', 'lstm_minus_bigram_bpc',
@@ -71,6 +73,7 @@ EXPERIMENTS = (
         source=f'{UDACITY}: seq2seq; {KERAS_ADDITION}',
         plots=('loss.png', 'accuracy.png'),
         texts=('examples',),
+        links=(KERAS_ADDITION_RNN,),
         targets=(
             # Keras counts characters; exact match (all four right) is the stricter count.
             Target('An LSTM encoder-decoder answers at least 99 % of the held-out three-digit '
@@ -85,6 +88,7 @@ EXPERIMENTS = (
         source=f"{UDACITY}: word2vec; Chainer's examples/word2vec on gensim's Lee corpus",
         plots=('loss.png', 'scores.png'),
         texts=('nearest_words',),
+        links=(chainer_example('word2vec'),),
         targets=(
             Target("netlib's WordSim-353 Spearman correlation (mean of 3 seeds) is within "
                    f"{WORD2VEC_MARGINS['wordsim353']:g} of gensim's", 'netlib_wordsim353',

@@ -9,6 +9,7 @@
                                           #   --communicator naive [flags]: data-parallel
     netlib rerun RUN_FOLDER [flags]       # RUN_FOLDER's experiment again, from its args
     netlib tune NAME [--trials N] [--storage URL] [flags]   # Optuna searches NAME's flags
+    netlib notebook NAME [--ipynb FILE] [flags]   # NAME's main() as a notebook, run
     netlib doctor [--data-dir DIR]        # versions, BLAS, chainer patches, data found
     netlib data chainer-cache             # Chainer's MNIST cache, for its get_mnist()
     netlib COMMAND [flags]                # a command a package registers, such as
@@ -17,6 +18,7 @@
 
 import argparse
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -103,6 +105,38 @@ def run_tune(args):
     tune.main(args, registry.load(args.name), args.flags)
 
 
+def add_notebook(commands):
+    notebook = commands.add_parser(
+        'notebook', help="NAME's main() as a Jupyter notebook, a cell a section, run with "
+                         "the flags given (the notebook extra)",
+        usage='netlib notebook NAME [--ipynb FILE] [flags of NAME]')
+    notebook.add_argument('name', metavar='NAME',
+                          help='an experiment (see netlib list) or the path of a .py script')
+    notebook.add_argument('--ipynb', metavar='FILE',
+                          help='the notebook to write (default: NAME.ipynb here); its run '
+                               'folder goes beside it')
+
+
+def run_notebook(args):
+    try:
+        from netlib.notebooks import writing
+        from nbclient.exceptions import CellExecutionError
+    except ImportError:
+        raise UsageError('netlib notebook needs jupytext, nbclient and ipykernel: '
+                         "pip install 'netlib[notebook]'") from None
+    module = registry.load(args.name)
+    path = Path(args.ipynb or f'{Path(args.name).stem}.ipynb')
+    # the kernel imports the module the cells were made from: a.b.c from the folder above a/
+    import_root = Path(module.__file__).resolve().parents[module.__name__.count('.')]
+    command = shlex.join(['netlib', 'run', args.name, *args.flags])
+    try:
+        seconds = writing.run_and_write(writing.experiment_notebook(module, args.flags), path,
+                                        command, path.resolve().parent, [import_root])
+    except CellExecutionError as error:
+        raise UsageError(f'the notebook stopped at a cell: {error.ename}: {error.evalue}')
+    print(f'{path}: {command}, run in {writing.duration(seconds)}')
+
+
 def add_doctor(commands):
     doctor = commands.add_parser('doctor', help='Python, NumPy, Chainer, Numba, CuPy, BLAS, '
                                                 'the chainer patches applied, the data found')
@@ -146,6 +180,7 @@ def run_data(args):
 BUILT_IN = {'list': Command(add_list, run_list), 'run': Command(add_run, run_experiment),
             'rerun': Command(add_rerun, run_rerun),
             'tune': Command(add_tune, run_tune, passes_flags_on=True),
+            'notebook': Command(add_notebook, run_notebook, passes_flags_on=True),
             'doctor': Command(add_doctor, run_doctor), 'data': Command(add_data, run_data)}
 
 
