@@ -2,8 +2,8 @@
 
 The rule: README.ja.md lists the same experiments as README.md (and as setup.py and the
 registry), each beside the Japanese title of every post its registry source names; it has
-every command line of README.md's opening, "Your own Chainer code", "Experiments" and
-"`steps_regression`" sections, and no command README.md lacks; README.md's "From Python"
+every command line of README.md's opening, "Your own Chainer code", "Experiments",
+"Notebooks" and "`steps_regression`" sections, and no command README.md lacks; README.md's "From Python"
 examples unchanged; and flag tables whose flags all exist, with the whole vocabulary.
 """
 
@@ -23,7 +23,8 @@ README_JA = (ROOT / 'README.ja.md').read_text(encoding='utf-8')
 EXPERIMENTS_TABLE = {'README.md': '| script | source | reproduces or measures |',
                      'README.ja.md': '| スクリプト | 出典 | 再現・測定する内容 |'}
 # README.md's sections whose commands README.ja.md carries, by the start of their heading.
-CARRIED = ('# netlib', '### Your own Chainer code', '## Experiments', '### `steps_regression`')
+CARRIED = ('# netlib', '### Your own Chainer code', '## Experiments', '## Notebooks',
+           '### `steps_regression`')
 # A code block's line that runs make, netlib or python, after any VAR=value.
 COMMAND = re.compile(r'(?:[A-Z_]+=\S* )*(?:make|netlib|python)\b')
 BOOK = 'ゼロから作るDeep Learning'
