@@ -3,8 +3,8 @@
 The rule: README.ja.md lists the same experiments as README.md (and as setup.py and the
 registry), each beside the Japanese title of every post its registry source names; it has
 every command line of README.md's opening, "Your own Chainer code", "Experiments",
-"Notebooks" and "`steps_regression`" sections, and no command README.md lacks; README.md's "From Python"
-examples unchanged; and flag tables whose flags all exist, with the whole vocabulary.
+"Notebooks" and "`steps_regression`" sections, and no command README.md lacks; README.md's
+"From Python" examples unchanged; and flag tables whose flags all exist, with the whole vocabulary.
 """
 
 import ast
