@@ -17,6 +17,7 @@ from fractions import Fraction
 SPREAD = 'spread'   # a tolerance or bound taken from the seed spread
 SPREAD_SDS = 3      # ... as mean ± 3 standard deviations
 ABOVE_SPREAD = 'mean + 3 sd of the seed spread: a regression check'  # bases of such targets
+BELOW_SPREAD = 'mean - 3 sd of the seed spread: a regression check'
 WITHIN_SPREAD = '3 sd of the seed spread'
 
 
