@@ -117,7 +117,7 @@ def test_every_notebook_runs_at_a_tiny_size(tmp_path, data_dir, monkeypatch):
             assert images(notebook.cells[-1]) == len(experiment.plots), experiment.name
 
 
-def test_netlib_notebook_makes_and_runs_a_scripts_notebook(tmp_path):
+def test_netlib_notebook_makes_and_runs_a_scripts_notebook_and_never_overwrites_one(tmp_path):
     path = tmp_path / 'steps.ipynb'
     result = subprocess.run([sys.executable, '-m', 'netlib.cli.command', 'notebook',
                              'steps_regression', '--ipynb', str(path), '--epoch', '5'],
@@ -129,6 +129,12 @@ def test_netlib_notebook_makes_and_runs_a_scripts_notebook(tmp_path):
         writing.experiment_notebook(steps_regression, ['--epoch', '5']))
     assert (tmp_path / 'runs' / 'steps_regression' / 'loss.png').is_file()
     assert images(notebook.cells[-1]) == 1
+    written = path.read_bytes()
+    again = subprocess.run([sys.executable, '-m', 'netlib.cli.command', 'notebook',
+                            'steps_regression', '--ipynb', str(path)],
+                           cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 2 and again.stderr.count('\n') == 1, again.stderr
+    assert 'steps.ipynb exists' in again.stderr and path.read_bytes() == written
 
 
 def test_a_script_without_its_numbered_sections_is_refused(tmp_path):

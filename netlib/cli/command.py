@@ -126,6 +126,8 @@ def run_notebook(args):
                          "pip install 'netlib[notebook]'") from None
     module = registry.load(args.name)
     path = Path(args.ipynb or f'{Path(args.name).stem}.ipynb')
+    if path.exists():
+        raise UsageError(f'{path} exists: name another with --ipynb FILE, or remove it first')
     # the kernel imports the module the cells were made from: a.b.c from the folder above a/
     import_root = Path(module.__file__).resolve().parents[module.__name__.count('.')]
     command = shlex.join(['netlib', 'run', args.name, *args.flags])
