@@ -9,10 +9,13 @@ import gzip
 import io
 import pickle
 import struct
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from experiments import steps_regression
@@ -94,6 +97,32 @@ def test_weight_loader_loads_or_refuses(case):
             return
     assert all(isinstance(value, np.ndarray) and value.dtype != object
                for value in weights.values())
+
+
+# Found by the property above. A BINPUT turned BININT gives a dtype state on which
+# numpy 1.26's dtype.__setstate__ crashes the interpreter (a segmentation fault took
+# the pytest worker with it); a BINPUT turned BYTEARRAY8 claims 2**62 bytes, which
+# the C unpickler tries to allocate. Each runs in its own process so a crash fails
+# the test, not the run.
+CRASHING_PICKLES = {
+    'dtype state': (VALID_WEIGHTS['.pkl'].replace(b'<q\x11', b'<J\x11'), 'dtype'),
+    'bytearray claim': (VALID_WEIGHTS['.pkl'].replace(
+        b'W1q\x01', b'W1\x96' + (2 ** 62).to_bytes(8, 'little')), 'protocol 5 buffers'),
+}
+
+
+@pytest.mark.parametrize('case', sorted(CRASHING_PICKLES))
+def test_a_pickle_that_crashed_numpy_is_refused_in_one_line(case, tmp_path):
+    data, says = CRASHING_PICKLES[case]
+    path = tmp_path / 'weights.pkl'
+    path.write_bytes(data)
+    load = ('import sys\nfrom netlib.errors import DataError\n'
+            'from netlib.serializers.weights import load_weights\n'
+            'try:\n    load_weights(sys.argv[1])\nexcept DataError as err:\n    print(err)')
+    result = subprocess.run([sys.executable, '-c', load, str(path)], capture_output=True,
+                            text=True, timeout=120)
+    assert (result.returncode, result.stderr) == (0, ''), result.stderr[-500:]
+    assert says in result.stdout
 
 
 FLAG_VALUES = {

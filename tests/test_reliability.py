@@ -120,7 +120,7 @@ def test_an_update_to_infinite_weights_is_stopped_before_its_snapshot(run, tmp_p
 
 
 # Calls that unpickle whatever a file holds. netlib/serializers/weights.py reaches pickle
-# only through its RestrictedUnpickler; Chainer's load_npz opens with
+# only through netlib/serializers/array_pickle.py; Chainer's load_npz opens with
 # allow_pickle=True, so netlib never calls it on a file a user names.
 UNSAFE_CALLS = re.compile(r'pickle\.loads?\(|allow_pickle\s*=\s*True|\bserializers\.load_npz\(|'
                           r'np\.load\((?!.*allow_pickle\s*=\s*False)')

@@ -1,21 +1,20 @@
 """Load trained weights as a dict of arrays, without ever running code from a file.
 
 ``.npz`` files are read with ``allow_pickle=False``. ``.pkl`` files (the format of the
-book "Deep Learning from Scratch") go through :class:`RestrictedUnpickler`, which
-admits only the globals needed to rebuild numpy arrays, because a plain
-``pickle.load`` executes whatever the file asks for.
+book "Deep Learning from Scratch") go through :mod:`netlib.serializers.array_pickle`,
+which rebuilds numpy arrays and nothing else, because a plain ``pickle.load``
+executes whatever the file asks for.
 """
 
-import pickle
 from pathlib import Path
 
 import numpy as np
 
 from netlib.datasets import fetch
 from netlib.errors import DataError
+from netlib.serializers.array_pickle import unpickle_arrays
 
-__all__ = ["BOOK_WEIGHTS_SHA256", "BOOK_WEIGHTS_URL", "RestrictedUnpickler",
-           "load_weights", "book_weights_path"]
+__all__ = ["BOOK_WEIGHTS_SHA256", "BOOK_WEIGHTS_URL", "load_weights", "book_weights_path"]
 
 BOOK_WEIGHTS_SHA256 = {
     "sample_weight.pkl":
@@ -26,31 +25,6 @@ BOOK_WEIGHTS_SHA256 = {
 
 BOOK_WEIGHTS_URL = ("https://github.com/oreilly-japan/deep-learning-from-scratch/"
                     "raw/master/ch03/sample_weight.pkl")
-
-# numpy 2 pickles name numpy._core where numpy 1 wrote numpy.core. _codecs.encode
-# turns text into bytes in protocol-2 pickles; OrderedDict is a plain mapping.
-_ALLOWED_GLOBALS = frozenset({
-    ("numpy", "ndarray"),
-    ("numpy", "dtype"),
-    ("numpy.core.multiarray", "_reconstruct"),
-    ("numpy.core.multiarray", "scalar"),
-    ("numpy._core.multiarray", "_reconstruct"),
-    ("numpy._core.multiarray", "scalar"),
-    ("_codecs", "encode"),
-    ("collections", "OrderedDict"),
-})
-
-
-class RestrictedUnpickler(pickle.Unpickler):
-    """An unpickler that can rebuild numpy arrays and nothing else."""
-
-    def find_class(self, module, name):
-        """Resolve allow-listed globals only: any other could let the file run code."""
-        if (module, name) not in _ALLOWED_GLOBALS:
-            raise DataError(f"weight file refused: the restricted unpickler refuses to "
-                            f"load {module}.{name} (only numpy arrays are allowed)")
-        return super().find_class(module, name)
-
 
 def load_weights(path):
     """The arrays of a ``.npz`` or ``.pkl`` weight file as ``{name: ndarray}``."""
@@ -85,14 +59,13 @@ def _load_npz(path):
 
 
 def _load_pickle(path):
-    """Unpickle ``path`` through :class:`RestrictedUnpickler`.
+    """Unpickle ``path`` through :func:`unpickle_arrays`.
 
     A corrupt pickle can raise almost any exception, so all but our own refusal are
-    turned into one DataError. ``latin1`` lets Python 2 pickles of arrays load.
+    turned into one DataError.
     """
     try:
-        with open(path, "rb") as stream:
-            return RestrictedUnpickler(stream, encoding="latin1").load()
+        return unpickle_arrays(path.read_bytes())
     except DataError:
         raise
     except Exception as err:  # noqa: BLE001 -- see docstring
