@@ -1,8 +1,27 @@
-"""Plots a person can read: title, axis labels, legend, log scale where it helps."""
+"""Plots a person can read: title, axis labels, legend, log scale where it helps.
 
-from netlib.plots.bars import bar_chart, class_histogram, plot_histogram_grid  # noqa: F401
-from netlib.plots.curves import (  # noqa: F401
-    LogPlot, legend_label, plot_curves, plot_log, plot_panels, smooth_curve)
-from netlib.plots.figures import integer_ticks, plt, save_figure, wants_log_scale  # noqa: F401
-from netlib.plots.images import confusion_heatmap, image_grid  # noqa: F401
-from netlib.plots.strips import plot_paired, plot_strips  # noqa: F401
+Each name loads its module on first use: a command that draws nothing (``--help``,
+a refused flag) starts without matplotlib.
+"""
+
+import importlib
+
+_MODULE_OF = {
+    'bar_chart': 'bars', 'class_histogram': 'bars', 'plot_histogram_grid': 'bars',
+    'LOSS_NAMES': 'curves', 'LogPlot': 'curves', 'legend_label': 'curves',
+    'plot_curves': 'curves', 'plot_log': 'curves', 'plot_panels': 'curves',
+    'smooth_curve': 'curves',
+    'integer_ticks': 'figures', 'plt': 'figures', 'save_figure': 'figures',
+    'wants_log_scale': 'figures',
+    'confusion_heatmap': 'images', 'image_grid': 'images',
+    'plot_paired': 'strips', 'plot_strips': 'strips',
+}
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name):
+    if name not in _MODULE_OF:
+        raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
+    value = getattr(importlib.import_module(f'{__name__}.{_MODULE_OF[name]}'), name)
+    globals()[name] = value
+    return value

@@ -4,7 +4,7 @@ import time
 
 from chainer import training
 
-from netlib.plots.curves import LOSS_NAMES, LogPlot, plot_log
+from netlib import plots
 
 # A long run's plots stay at most this far behind its log.  A drawing takes
 # about 0.1 s: drawn at every record, char_lm's 150-update run spent 1.1 s of its 6 s on them.
@@ -24,7 +24,7 @@ class PlotLog(training.Extension):
     priority = training.PRIORITY_READER
 
     def __init__(self, plot, x_key='epoch'):
-        self.plot = plot if isinstance(plot, LogPlot) else LogPlot(plot)
+        self.plot = plot if isinstance(plot, plots.LogPlot) else plots.LogPlot(plot)
         self.x_key = x_key
         self.trainer, self.drawn, self.next_drawing = None, 0, 0.0
 
@@ -54,7 +54,7 @@ class PlotLog(training.Extension):
                 else f'training {quantity}'
             ylabel = (self.plot.loss or _loss_name(trainer) if quantity == 'loss'
                       else 'accuracy (fraction correct)')
-            plot_log(f'{trainer.out}/{quantity}.png', log, keys, x_key=self.x_key,
+            plots.plot_log(f'{trainer.out}/{quantity}.png', log, keys, x_key=self.x_key,
                      title=f'{self.plot.title}: {what}', ylabel=ylabel,
                      labels=self.plot.labels)
 
@@ -64,4 +64,4 @@ def _loss_name(trainer):
     functions = {getattr(getattr(optimizer.target, 'lossfun', None), '__name__', None)
                  for optimizer in trainer.updater.get_all_optimizers().values()}
     name = functions.pop() if len(functions) == 1 else None
-    return LOSS_NAMES.get(name, 'loss')
+    return plots.LOSS_NAMES.get(name, 'loss')
