@@ -35,7 +35,7 @@ TINY = {
     'rnn_vs_lstm': ['--iteration', '20', '--test-size', '100'],
     'seq2seq_addition': ['--epoch', '1', '--questions', '2000'],
     'steps_regression': [],
-    'transfer_learning': ['--net', 'mlp', '--epoch', '1', '--per-class', '10', '--seeds', '1',
+    'transfer_learning': ['--net', 'mlp', '--epoch', '1', '--per-class', '1,10', '--seeds', '1',
                           '--steps', '20'],
     'vanishing_gradient': ['--train-size', '1000', '--test-size', '500', '--iteration', '20'],
     'weight_init': ['--train-size', '1000', '--test-size', '500', '--iteration', '20'],

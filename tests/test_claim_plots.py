@@ -8,6 +8,7 @@ import pytest
 from conftest import ROOT
 from experiments import gan_mnist, transfer_learning, word2vec
 from netlib.plots import curves, strips
+from netlib.plots.figure_check import figure_problems
 
 RESULTS = ROOT / 'results'
 
@@ -40,6 +41,18 @@ def test_transfer_plot_shows_each_paired_draw_against_no_gain(drawn, tmp_path):
     assert points['finetune: each draw'] == [-0.02, -0.01, 0.05, 0.05]  # each draw's gain
     assert points['no gain'] == [0.0, 0.0]
 
+
+
+def test_transfer_plot_of_one_n_per_class_passes_the_figure_check(drawn, tmp_path):
+    # --per-class 10 alone: each mean is one point, drawn as a bar (a line of one point
+    # shows nothing, and the figure check refused it: the GPU check's tiny run failed)
+    table = {name: {method: {10: [0.5, 0.7]} for method in transfer_learning.METHODS}
+             for name in ('mnist', 'sklearn')}
+    transfer_learning.plot_paired_gains(tmp_path / 'a.png', table, 'mlp')
+    assert figure_problems(drawn[0]) == []
+    means = [line for axes in drawn[0].axes for line in axes.lines
+             if line.get_label().endswith(': mean')]
+    assert len(means) == 4 and all(line.get_marker() == '_' for line in means)
 
 def test_word2vec_scores_show_the_margin_around_gensim(drawn, tmp_path):
     scores = {f'{library}_{seed}': {key: value for key in word2vec.WORD2VEC_MARGINS}

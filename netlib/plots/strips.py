@@ -8,20 +8,25 @@ from netlib.plots.figures import plt, save_figure
 
 def plot_paired(path, panels, title, xlabel, ylabel, zero_label):
     """Panels side by side, each ``title -> {label: (xs, differences per x)}``: every paired
-    difference a point, their mean a line, 0 (no difference) a dashed line; log x axis."""
+    difference a point, their mean a bar (the bars joined by a line), 0 (no difference) a
+    dashed line; log x axis."""
     figure, grid = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 4.2),
                                 sharey=True, squeeze=False)
     for axes, (panel_title, series) in zip(grid.flat, panels.items()):
         axes.axhline(0, color='black', linestyle='--', linewidth=1, label=zero_label)
         for offset, (label, (xs, differences)) in enumerate(series.items()):
             shift = 1.06 ** (offset - (len(series) - 1) / 2)  # side by side on the log axis
+            # the mean a bar at each x, joined: one x (a single N) is a bar, not an empty line
             line, = axes.plot([x * shift for x in xs], [np.mean(d) for d in differences], '-',
+                              marker='_', markersize=14, markeredgewidth=2,
                               label=f'{label}: mean')
             points = [(x * shift, value) for x, values in zip(xs, differences) for value in values]
             axes.plot(*zip(*points), 'o', color=line.get_color(), alpha=0.6, markersize=4,
                       label=f'{label}: each draw')
         ticks = sorted({x for xs, _ in series.values() for x in xs})
-        axes.set(xscale='log', title=panel_title, xlabel=xlabel)
+        # a factor 1.5 beyond the outer xs: a lone x sits in the middle, not at both edges
+        axes.set(xscale='log', title=panel_title, xlabel=xlabel,
+                 xlim=(min(ticks) / 1.5, max(ticks) * 1.5))
         axes.set_xticks(ticks, [f'{x:g}' for x in ticks])  # 1, 10, 100 rather than 10^k
         axes.xaxis.set_minor_locator(NullLocator())
         axes.grid(True, alpha=0.3)
