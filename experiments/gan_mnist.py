@@ -107,16 +107,16 @@ class SampleQuality(training.Extension):
         self.kept = np.zeros((0, 10, 784), np.float32)
 
     def generate(self, z):
+        """Images from NumPy noise *z*, left on the generator's device for the CNN."""
         with chainer.using_config('train', False), chainer.no_backprop_mode():
-            return to_numpy(self.gen(self.gen.device.send(z)))
+            return self.gen(self.gen.device.send(z)).array
 
     def __call__(self, trainer):
-        images = self.generate(self.z)
-        probabilities, features = quality.classifier_outputs(self.cnn,
-                                                             self.cnn.device.send(images))
+        images = self.cnn.device.send(self.generate(self.z))
+        probabilities, features = quality.classifier_outputs(self.cnn, images)
         chainer.report({'score': quality.classifier_score(probabilities),
                         'frechet': quality.frechet_distance(features, self.reference)})
-        self.kept = np.concatenate([self.kept, images[None, :10]])
+        self.kept = np.concatenate([self.kept, to_numpy(images[None, :10])])  # for the grid
 
     def serialize(self, serializer):
         # None when loading: the saved array, whatever its length (a deserializer copies
@@ -165,7 +165,7 @@ def main(argv=None):
         columns=['gen/loss', 'dis/loss', 'dis/acc_real', 'dis/acc_fake', 'score', 'frechet'])
 
     # 3: results and plots
-    probabilities, _ = quality.classifier_outputs(cnn, scorer.generate(scorer.z))
+    probabilities, _ = quality.classifier_outputs(cnn, run.device.send(scorer.generate(scorer.z)))
     classes = np.bincount(probabilities.argmax(axis=1), minlength=10)
     plot_results(run, args, log, scorer, len(reference), bounds, classes)
     metrics = result_metrics(log, bounds, classes)
