@@ -204,8 +204,8 @@ VOCABULARY = {
              '(netlib run --np K NAME): --batchsize per worker; naive on the CPU')),
     'kernels': ('run', ('--kernels',), dict(
         choices=('fast', 'chainer'),
-        help="netlib's compiled CPU kernels or Chainer's own functions (default: fast on "
-             'the CPU, chainer on a GPU)')),
+        help="netlib's kernels (compiled ones on the CPU; on a GPU the recurrent window, "
+             "Chainer's for the rest) or Chainer's own functions (default: fast)")),
 }
 
 # A tuple default for one of these makes its flag a comma-separated list.

@@ -10,10 +10,10 @@ does).  A model's ``F.relu(...)``, every
 ``L.Convolution2D``, ``L.Linear`` and ``L.EmbedID`` then call the chosen one.
 
 The fast kernels compute Chainer's numbers (``tests/test_kernels.py``:
-bit-identical for ReLU, pooling, the recurrent window and the optimizers,
-float32 rounding for the convolution's summation order) and hand every case
-they do not cover (GPU arrays, strides, padding, other dtypes) to Chainer's
-own.  Dropout draws its mask differently, so a run with dropout differs between
+bit-identical for ReLU, pooling and the optimizers, float32 rounding for the
+summation order of the convolution's and the recurrent window's products) and hand
+every case they do not cover (GPU arrays, strides, padding, other dtypes) to
+Chainer's own; the recurrent window alone runs on a GPU too.  Dropout draws its mask differently, so a run with dropout differs between
 the two sets in its random draws, not its arithmetic.  Two choices are not a
 function of ``F``, so they ask :func:`chosen` here: :func:`read_window` (a
 recurrent cell over a window) and :func:`optimizer_class` (the class a Chainer
@@ -28,7 +28,6 @@ from chainer.functions.connection import convolution_2d as convolution_module
 from chainer.functions.connection import embed_id as embed_id_module
 from chainer.functions.connection import linear as linear_module
 
-from netlib.errors import UsageError
 from netlib.kernels import (convolution_2d, dropout, embed_id, max_pooling_2d, no_graph,
                             optimizers, recurrent, relu)
 
@@ -92,18 +91,10 @@ def chosen():
     return _chosen
 
 
-def default_for(device):
-    """Fast on the CPU; Chainer's own (CuPy, cuDNN) on a GPU."""
-    return 'fast' if device.xp is np else 'chainer'
-
-
-def for_device(name, device):
-    """The ``--kernels`` choice *name* (None: the default) for *device*; the fast set is
-    NumPy and Numba, so a GPU takes Chainer's own."""
-    if name == 'fast' and device.xp is not np:
-        raise UsageError(f"--kernels fast is netlib's CPU kernels; on {device} Chainer's "
-                         'own run (CuPy): leave out --kernels')
-    return name or default_for(device)
+# The choice when --kernels is not given, on any device: on a GPU the fast set is the
+# recurrent window node (CuPy and Chainer's CUDA kernels) and Chainer's own for everything
+# else, since each NumPy/Numba kernel hands CuPy arrays to Chainer's.
+DEFAULT = 'fast'
 
 
 def optimizer_class(class_name, chainer_class):

@@ -1,16 +1,19 @@
 """A window of recurrent steps as ONE Chainer function node: ``L.LSTM`` and a tanh RNN.
 
-Mirrors Chainer's per-step graph of ``L.LSTM`` (``chainer.links.rnn.lstm`` with
-``chainer.functions.rnn.lstm``'s CPU forward and backward) and of
-:class:`netlib.links.recurrent.TanhRNN` (two ``L.Linear`` and ``F.tanh``): the same
-float32 products at the same shapes (``upward(x_t)`` and ``lateral(h)`` per step,
-added in that order), the same NumPy expressions on the same interleaved gate
-layout, and in backward the parameter gradients summed in the order Chainer's
-backprop sums them (the last step's first, one after another, as ``F.add`` of
-the gradient list does).  So the numbers are Chainer's bit for bit
-(``tests/test_recurrent_kernel.py``), and the graph of a 35-step window has one
-node where Chainer's has about 200.  The LSTM's backward step has no tanh and is
-one compiled pass (:func:`netlib.kernels.compiled.lstm_step_grad`).
+Computes what Chainer's per-step graph of ``L.LSTM`` (``chainer.links.rnn.lstm``
+with ``chainer.functions.rnn.lstm``) and of :class:`netlib.links.recurrent.TanhRNN`
+(two ``L.Linear`` and ``F.tanh``) compute, with the input's products taken over
+the whole window at once, as PyTorch's ``nn.LSTM`` does: the upward product
+``xs W_up^T + b`` is one (steps x batch, in) product, and in backward the input
+gradient and the upward weights' and bias's gradients are one product (or sum)
+each over all steps, and so is the lateral weights' gradient.  Only the lateral
+product ``h W_lat^T`` and its gradient stay one per step, since each step needs
+the last one's h.  Those sums run in another order than Chainer's step-by-step
+ones, so the numbers are Chainer's to float32 rounding
+(``tests/test_recurrent_kernel.py`` states the bound); the element-wise
+arithmetic of a step is Chainer's own: NumPy's expressions and a compiled
+backward step (:func:`netlib.kernels.compiled.lstm_step_grad`) on the CPU,
+Chainer's own CUDA kernels on a GPU.
 
 Inputs are the window ``xs`` (steps, batch, in), the state and the links'
 parameters; outputs the hidden states ``hs`` (steps, batch, units) and the state
@@ -22,20 +25,23 @@ under ``'fast'``.
 import chainer
 import chainer.links as L
 import numpy as np
-from chainer import function_node
+from chainer import backend, function_node
+from chainer.backends import cuda
+from chainer.functions.rnn import lstm as chainer_lstm
 
 from netlib.kernels import compiled
 
 
 def covers(xs, state, upward, lateral):
-    """Whether the window node computes this case (else the per-step path): CPU arrays of
-    one float dtype, initialised links with a bias upward and none laterally, and a
-    state (where given) of the window's batch size."""
+    """Whether the window node computes this case (else the per-step path): arrays of
+    one device and one float dtype, initialised links with a bias upward and none
+    laterally, and a state (where given) of the window's batch size."""
     if upward.W.array is None or upward.b is None or lateral.b is not None:
         return False
     arrays = [chainer.as_array(a) for a in (xs, upward.W, upward.b, lateral.W, *state)
               if a is not None]
-    return (all(isinstance(a, np.ndarray) for a in arrays)
+    xp = backend.get_array_module(*arrays)
+    return (xp in (np, cuda.cupy) and all(isinstance(a, xp.ndarray) for a in arrays)
             and xs.dtype in (np.float32, np.float64)
             and all(a.dtype == xs.dtype for a in arrays)
             and xs.ndim == 3 and len(xs) > 0
@@ -61,7 +67,7 @@ def lstm_window(xs, c, h, upward, lateral):
     """``L.LSTM``'s steps over *xs* (steps, batch, in) from state *c*, *h* (either may be
     None, as after ``reset_state``): ``(hs, c, h)``, Variables."""
     if c is None:
-        c = np.zeros((xs.shape[1], lateral.W.shape[1]), dtype=xs.dtype)
+        c = upward.xp.zeros((xs.shape[1], lateral.W.shape[1]), dtype=xs.dtype)
     state = (c,) if h is None else (c, h)
     return LSTMWindow(h is not None).apply(
         (xs, *state, upward.W, upward.b, lateral.W))
@@ -85,38 +91,43 @@ def _gates(x):
     return [r[:, :, i] for i in range(4)]
 
 
-# The products stay one per step, as Chainer's: one product over all steps (2240 x 128
-# by 128 x 512) takes 2.8 ms of CPU where 35 take 3.3, but this OpenBLAS (0.3.23,
-# Haswell kernels) rounds a row of it differently in a fifth of the elements, and a
-# parameter's gradient summed over steps in one product would change the order of
-# Chainer's sums.  The element-wise forward stays NumPy's: Numba's tanh differs from
-# NumPy's SIMD tanh in 37% of float32 values, and all of it takes 0.04 ms a step
-# (1.5 ms of an update's 45).
-def _linear(x, W, b=None):
-    """``LinearFunction.forward``: x W^T into a fresh array, then the bias added in place."""
-    if not (x.flags.c_contiguous or x.flags.f_contiguous) and 1 in x.shape:
-        x = np.ascontiguousarray(x)  # as Chainer does (NumPy's dot refuses some such views)
-    y = np.empty((x.shape[0], W.shape[0]), dtype=x.dtype)
-    np.dot(x, W.T, out=y)
-    if b is not None:
-        y += b
-    return y
+def _rows(array):
+    """(steps, batch, n) as (steps x batch, n), a view."""
+    return array.reshape(-1, array.shape[-1])
 
 
 class _Window(function_node.FunctionNode):
     """Inputs ``xs, *state, W_up, b_up, W_lat``; outputs ``hs, *state after the last step``.
 
-    A cell's ``step_backward`` turns one step's gradients of h (and c) into
-    those of its pre-activation z (what both products were summed into) and of
-    the previous c; :class:`_WindowGrad` does the products.
+    ``forward`` takes the upward product of the whole window, then each step's
+    lateral product and element-wise step (a cell's ``step``); backward is
+    :class:`_WindowGrad`, which turns each step's gradients of h (and c) into those
+    of its pre-activation z with the cell's ``step_backward``.
     """
 
     def __init__(self, has_h):
         self.has_h = has_h  # no h: the first step has no lateral term (a reset cell)
 
-    def keep(self, xs, h, W_up, W_lat, hs):
-        """What the backward pass reads, besides what a cell's forward keeps itself."""
-        self.xs, self.h_first, self.W_up, self.W_lat, self.hs = xs, h, W_up, W_lat, hs
+    def forward(self, inputs):
+        xs, state, (W_up, b_up, W_lat) = inputs[0], inputs[1:-3], inputs[-3:]
+        xp = backend.get_array_module(xs)
+        h = state[-1] if self.has_h else None
+        steps, batch, units = len(xs), xs.shape[1], W_lat.shape[1]
+        z = _rows(xs).dot(W_up.T).reshape(steps, batch, -1)  # every step's upward term
+        z += b_up
+        # hs_all[0] is the h before the window, hs_all[t + 1] step t's: the lateral
+        # gradient's products read hs_all[:-1] as one array.
+        self.hs_all = xp.empty((steps + 1, batch, units), dtype=xs.dtype)
+        if h is not None:
+            self.hs_all[0] = h
+        self.xs, self.W_up, self.W_lat, self.z = xs, W_up, W_lat, z
+        self.start(state, xp)
+        for t in range(steps):
+            if h is not None:
+                z[t] += h.dot(W_lat.T)
+            h = self.hs_all[t + 1]
+            self.step(t, z[t], h)
+        return (self.hs_all[1:],) + self.last_state() + (h.copy(),)
 
     def backward(self, indexes, grad_outputs):
         present = tuple(g is not None for g in grad_outputs)
@@ -127,112 +138,119 @@ class _Window(function_node.FunctionNode):
 class LSTMWindow(_Window):
     """Inputs ``xs, c, [h], W_up, b_up, W_lat``; outputs ``hs, c_last, h_last``."""
 
-    def forward_cpu(self, inputs):
-        xs, c = inputs[:2]
-        h = inputs[2] if self.has_h else None
-        W_up, b_up, W_lat = inputs[-3:]
-        hs = np.empty((len(xs),) + c.shape, dtype=xs.dtype)
-        self.cs, self.saved = [c], []
-        self.keep(xs, h, W_up, W_lat, hs)
-        for t in range(len(xs)):
-            z = _linear(xs[t], W_up, b_up)
-            if h is not None:
-                z = z + _linear(h, W_lat)
-            a, i, f, o = _gates(z)
-            a, i, f, o = np.tanh(a), _sigmoid(i), _sigmoid(f), _sigmoid(o)
-            c = a * i + f * c
-            co = np.tanh(c)
-            hs[t] = h = o * co
-            self.cs.append(c)
-            self.saved.append((a, i, f, o, co))
-        return hs, c, h.copy()
+    def start(self, state, xp):
+        self.xp = xp
+        self.cs = xp.empty((len(self.z) + 1,) + state[0].shape, dtype=state[0].dtype)
+        self.cs[0] = state[0]
+        self.activations = []  # each step's a, i, f, o and tanh(c), which the CPU backward reads
 
-    def step_backward(self, t, gh, gc):
-        """``LSTMGrad.forward`` on the CPU, compiled (:func:`netlib.kernels.compiled.lstm_step_grad`,
-        bit for bit NumPy's).  The activations are the forward pass's, the values it
-        recomputes; an absent gradient is 0."""
-        # Compiled: 0.034 -> 0.004 ms a step of 64 x 128.
-        a, i, f, o, co = self.saved[t]
-        zeros = None if gh is not None and gc is not None else np.zeros_like(co)
-        gz = np.empty((len(co), 4 * co.shape[1]), dtype=co.dtype)
-        gc_prev = np.empty_like(co)
-        compiled.lstm_step_grad(zeros if gh is None else gh, zeros if gc is None else gc,
-                                a, i, f, o, co, self.cs[t], gz, gc_prev)
-        return gz, gc_prev
+    def last_state(self):
+        return (self.cs[-1].copy(),)
+
+    def step(self, t, z, h):
+        """Chainer's ``LSTM.forward``: c and h of step *t* from its pre-activation *z*."""
+        # NumPy's expressions: a compiled pass was 1.4 times slower over a char_lm run, as
+        # Numba calls libm's scalar tanh where NumPy's is vectorised.
+        c_prev, c = self.cs[t], self.cs[t + 1]
+        if self.xp is not np:
+            cuda.elementwise(
+                'T c_prev, T a, T i_, T f, T o', 'T c, T h',
+                'COMMON_ROUTINE; c = aa * ai + af * c_prev; h = ao * tanh(c);',
+                'lstm_fwd', preamble=chainer_lstm._preamble)(c_prev, *_gates(z), c, h)
+            return
+        a, i, f, o = _gates(z)
+        a, i, f, o = np.tanh(a), _sigmoid(i), _sigmoid(f), _sigmoid(o)
+        c[...] = a * i + f * c_prev
+        co = np.tanh(c)
+        h[...] = o * co
+        self.activations.append((a, i, f, o, co))
+
+    def step_backward(self, t, gh, gc, gz):
+        """Chainer's ``LSTMGrad.forward`` for step *t*: *gz* filled, the gradient of the
+        previous c returned.  An absent gradient is 0."""
+        co_like = self.cs[t]
+        zeros = None if gh is not None and gc is not None else self.xp.zeros_like(co_like)
+        gh = zeros if gh is None else gh
+        gc = zeros if gc is None else gc
+        gc_prev = self.xp.empty_like(co_like)
+        if self.xp is not np:
+            cuda.elementwise(
+                'T c_prev, T c, T gc, T gh, T a, T i_, T f, T o',
+                'T gc_prev, T ga, T gi, T gf, T go',
+                '''COMMON_ROUTINE; T co = tanh(c); T temp = gh * ao * grad_tanh(co) + gc;
+                   ga = temp * ai * grad_tanh(aa); gi = temp * aa * grad_sigmoid(ai);
+                   gf = temp * c_prev * grad_sigmoid(af); go = gh * co * grad_sigmoid(ao);
+                   gc_prev = temp * af;''',
+                'lstm_bwd', preamble=chainer_lstm._preamble)(
+                    self.cs[t], self.cs[t + 1], gc, gh, *_gates(self.z[t]),
+                    gc_prev, *_gates(gz))
+            return gc_prev
+        # Compiled: 0.034 -> 0.004 ms a step of 64 x 128, the same bits as NumPy's.
+        compiled.lstm_step_grad(gh, gc, *self.activations[t], self.cs[t], gz, gc_prev)
+        return gc_prev
 
 
 class TanhWindow(_Window):
     """Inputs ``xs, [h], W_up, b_up, W_lat``; outputs ``hs, h_last``."""
 
-    def forward_cpu(self, inputs):
-        xs = inputs[0]
-        h = inputs[1] if self.has_h else None
-        W_up, b_up, W_lat = inputs[-3:]
-        hs = np.empty((len(xs), len(xs[0]), W_up.shape[0]), dtype=xs.dtype)
-        self.keep(xs, h, W_up, W_lat, hs)
-        for t in range(len(xs)):
-            u = _linear(xs[t], W_up, b_up)
-            if h is not None:
-                u = u + _linear(h, W_lat)
-            hs[t] = h = np.tanh(u)
-        return hs, h.copy()
+    def start(self, state, xp):
+        self.xp = xp
 
-    def step_backward(self, t, gh, gc):
-        """``TanhGrad.forward_cpu``: gy * (1 - y * y)."""
-        y = self.hs[t]
-        return gh * (y.dtype.type(1) - y * y), None
+    def last_state(self):
+        return ()
+
+    def step(self, t, z, h):
+        self.xp.tanh(z, out=h)
+
+    def step_backward(self, t, gh, gc, gz):
+        """``TanhGrad``: gy * (1 - y * y)."""
+        y = self.hs_all[t + 1]
+        gz[...] = gh * (y.dtype.type(1) - y * y)
+        return None
 
 
 class _WindowGrad(function_node.FunctionNode):
-    """The gradients of a window, step by step from the last (no double backprop)."""
+    """The gradients of a window: step by step from the last for the recurrence, then
+    the window-wide products (no double backprop)."""
 
     def __init__(self, window, indexes, present):
         self.window, self.indexes, self.present = window, indexes, present
 
-    def forward_cpu(self, grads):
+    def forward(self, grads):
         w = self.window
         is_lstm = isinstance(w, LSTMWindow)
         g_hs, *g_last = _unpack(grads, self.present)
         g_c, g_h = g_last if is_lstm else (None, g_last[0])
-        g_xs = np.empty_like(w.xs)
-        g_W_up, g_b_up, g_W_lat = _BackpropSum(), _BackpropSum(), _BackpropSum()
+        gz_all = w.xp.empty_like(w.z)
         gc, gh_lateral = g_c, None
-        last = len(w.xs) - 1
+        last = len(w.z) - 1
         for t in range(last, -1, -1):
             gh = _add_terms(None if g_hs is None else g_hs[t], gh_lateral)
             if t == last:
                 gh = _add_terms(gh, g_h)
-            gz, gc = w.step_backward(t, gh, gc)
-            g_xs[t] = gz.dot(w.W_up)
-            g_W_up.add(gz.T.dot(w.xs[t]))
-            g_b_up.add(gz.sum(axis=0))
-            h_prev = w.hs[t - 1] if t > 0 else w.h_first
-            if h_prev is not None:
-                gh_lateral = gz.dot(w.W_lat)
-                g_W_lat.add(gz.T.dot(h_prev))
+            gc = w.step_backward(t, gh, gc, gz_all[t])
+            if t > 0 or w.has_h:
+                gh_lateral = gz_all[t].dot(w.W_lat)
         g_state = ([gc] if is_lstm else []) + ([gh_lateral] if w.has_h else [])
-        if g_W_lat.total is None:  # one step from a reset cell: no lateral term at all
-            g_W_lat.add(np.zeros_like(w.W_lat))
-        by_input = [g_xs, *g_state, g_W_up.total, g_b_up.total, g_W_lat.total]
+        by_input = [_input_grad(w, gz_all), *g_state, *_parameter_grads(w, gz_all)]
         return tuple(by_input[i] for i in self.indexes)
 
 
-class _BackpropSum:
-    """A parameter's gradient summed as Chainer's backprop sums its list (``F.add`` of
-    it): the terms in the order the steps' nodes were visited (the last step's
-    first), each added to the total of those before.  Each term is a fresh array, so
-    the first can take the sum in place."""
-    # Summed as they come rather than listed (35 arrays of 512 x 128 out of cache): the
-    # LSTM window's backward (35 x 64 x 128) 21.0 -> 13.6 ms of CPU, the same bits.
+def _input_grad(window, gz_all):
+    return _rows(gz_all).dot(window.W_up).reshape(window.xs.shape)
 
-    def __init__(self):
-        self.total = None
 
-    def add(self, term):
-        if self.total is None:
-            self.total = term
-        else:
-            self.total += term
+def _parameter_grads(window, gz_all):
+    """W_up's, b_up's and W_lat's gradients, each one product (or sum) over the window."""
+    gz = _rows(gz_all)
+    g_W_up = gz.T.dot(_rows(window.xs))
+    g_b_up = gz.sum(axis=0)
+    first = 0 if window.has_h else 1  # a reset cell's first step has no lateral term
+    if first == len(gz_all):
+        g_W_lat = window.xp.zeros_like(window.W_lat)
+    else:
+        g_W_lat = _rows(gz_all[first:]).T.dot(_rows(window.hs_all[first:-1]))
+    return g_W_up, g_b_up, g_W_lat
 
 
 def _unpack(grads, present):

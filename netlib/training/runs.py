@@ -44,7 +44,7 @@ class Run:
         if getattr(args, 'communicator', None):
             self.comm = parallel.communicator(args.communicator, self.device)
             self.device = parallel.rank_device(self.comm, self.device)
-        kernels.use(kernels.for_device(args.kernels, self.device))
+        kernels.use(args.kernels or kernels.DEFAULT)
         set_seed(args.seed)
         self.progress = sys.stderr.isatty() if args.progress is None else args.progress
         self.snapshot = snapshots.snapshot_to_resume(args.out, getattr(args, 'resume', None))
