@@ -29,14 +29,19 @@ def bits_per_character(model, ids, batchsize):
     length = (len(ids) - 1) // batchsize
     starts = xp.asarray(stream_starts(len(ids) - 1, batchsize))
     ids = xp.asarray(ids)
-    total = 0.0
+    # Each step's summed loss stays on the device: a float() per step waited for the GPU
+    # 1,125 times a model on char_lm's held-out text.
+    sums = []
     model.start_state(batchsize)
     with chainer.no_backprop_mode(), chainer.using_config('train', False):
         for first in range(0, length, EVAL_WINDOW):  # the cell reads a window in one call
             steps = xp.arange(first, min(first + EVAL_WINDOW, length))[:, None]
             xs, ts = ids[starts + steps], ids[starts + steps + 1]
             for scores, t in zip(model.step_scores(xs), ts):
-                total += float(F.softmax_cross_entropy(scores, t, reduce='no').array.sum())
+                sums.append(F.softmax_cross_entropy(scores, t, reduce='no').array.sum())
+    total = 0.0
+    for value in chainer.backends.cuda.to_cpu(xp.stack(sums)).tolist():
+        total += value  # step by step in Python floats, the order and rounding float() gave
     return total / (length * batchsize) / LN2
 
 
