@@ -122,10 +122,3 @@ class CharLM(chainer.Chain):
         """
         hs = read_window(self.cell, self.embed(xs))
         return self.out(hs.reshape(-1, hs.shape[-1]))
-
-    def step_scores(self, xs):
-        """:meth:`forward` for each step of a window ``(steps, batch)``, in one call: the
-        output layer takes each step's batch as :meth:`forward` does (one product of
-        the whole window rounds differently), so the scores are :meth:`forward`'s."""
-        hs = read_window(self.cell, self.embed(xs))
-        return [self.out(h) for h in F.separate(hs, axis=0)]
