@@ -1,7 +1,8 @@
 """``make bench``: netlib against PyTorch CPU and the matrix-multiply limit, in one run.
 
 First whole runs (:mod:`bench.whole_runs`): each experiment's whole process
-at a short setting against its PyTorch twin's, as a user waits for them.
+at a short setting, then ``mnist_cnn`` and ``char_lm`` at the setting a user
+runs, against its PyTorch twin's, as a user waits for them.
 Then the finer view, inside one process.  For each measurement the three
 sides run alternately (netlib, PyTorch, sgemm limit; again; again) so that a
 change in the machine's load hits all three alike, and the median of the
@@ -17,8 +18,17 @@ repetitions is reported:
   products of 1,000 (``evaluation.predict``), PyTorch in the post's batches of
   100 and, for the same work, in batches of 1,000.
 
-Writes ``bench/results.json`` and prints the ratios netlib/PyTorch and
-netlib/limit.
+Every ratio comes in two columns (:mod:`bench.columns`): with this machine's
+OpenBLAS settings, and as on a user's machine, with ``OPENBLAS_CORETYPE`` and
+``OPENBLAS_L2_SIZE`` removed from the environment of the commands the bench
+launches.  Where this machine sets either, the whole runs run netlib a third
+time each round without them, and the finer view runs again in a child process
+(``--finer-only``) without them; where it sets neither, the second column is
+the first.
+
+Writes ``bench/results.json`` (the ratios, both columns, issue 25's targets
+from :mod:`bench.targets` met or not, the bench's own wall seconds) and prints
+the ratios netlib/PyTorch and netlib/limit beside the targets.
 """
 
 import contextlib
@@ -27,6 +37,7 @@ import json
 import os
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -35,7 +46,7 @@ import netlib.compat  # noqa: F401  (first: chainer 7.8.1 on NumPy 2)
 import chainer
 import numpy as np
 
-from bench import whole_runs
+from bench import columns, targets, whole_runs
 from experiments import mnist_inference, mnist_mlp
 from netlib import cli, evaluation, files, kernels, optimizers
 from netlib.cli import flags, memory
@@ -54,8 +65,8 @@ INFERENCE_PASSES = 10  # one pass takes ~10 ms: a sample is the mean of ten
 
 def parse_args(argv):
     parser = cli.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('--whole-runs', nargs='*', default=list(whole_runs.SETTINGS),
-                        choices=list(whole_runs.SETTINGS), metavar='NAME',
+    parser.add_argument('--whole-runs', nargs='*', default=whole_runs.NAMES,
+                        choices=whole_runs.NAMES, metavar='NAME',
                         help='experiments timed as whole runs against their PyTorch twins '
                              '(none: only the finer view)')
     parser.add_argument('--repeats', type=flags.positive_int, default=3,
@@ -64,6 +75,9 @@ def parse_args(argv):
                         help='training iterations timed for the CNN')
     parser.add_argument('--data-dir', default=None, help='folder holding mnist/ and dlfs/')
     parser.add_argument('--output', type=Path, default=HERE / 'results.json')
+    parser.add_argument('--finer-only', action='store_true',
+                        help='only the finer view, in this environment, into --output (how '
+                             'the bench measures it as on a user\'s machine)')
     return parser.parse_args(argv)
 
 
@@ -181,41 +195,87 @@ def alternate(repeats, sides):
 
 
 def main(argv=None):
+    started = time.perf_counter()
     args = parse_args(argv)
     if not TORCH_PYTHON.exists():
         raise SystemExit(f'{TORCH_PYTHON} is missing: run `make bench`, which creates it')
-    report = {'whole_runs': whole_run_view(args)} if args.whole_runs else {}
+    if args.finer_only:
+        files.write_json(args.output, finer_view(args))
+        return
+    separate = bool(columns.variables_set(os.environ))  # else the user's column is this one
+    users_environment = columns.users_environment(os.environ) if separate else None
+    report = ({'whole_runs': whole_run_view(args, users_environment)}
+              if args.whole_runs else {})
     report.update(finer_view(args))
-    report['ratios'].update({f'{name}_whole_run_netlib_over_pytorch': run['ratio']
-                             for name, run in report.get('whole_runs', {}).items()})
+    report['ratios'].update(whole_run_ratios(report, 'ratio'))
+    users_measured = users_column(args, report) if separate else None
+    report['columns'] = columns.build(os.environ, report['ratios'], users_measured)
+    report['targets'] = targets.bounds(report['ratios'])
     report.update(repeats=args.repeats, cnn_iterations=args.cnn_iterations,
                   machine={'cores': len(os.sched_getaffinity(0)), 'numpy': np.__version__,
-                           'chainer': chainer.__version__})
+                           'chainer': chainer.__version__},
+                  bench_seconds=time.perf_counter() - started)
     files.write_json(args.output, report)
-    print(json.dumps(report['ratios'], indent=2))
     print_whole_runs(report.get('whole_runs', {}))
-    print(f'-> {args.output}')
+    print('\n'.join(columns.table(report['columns'])))
+    print(f'The bench took {report["bench_seconds"] / 60:.1f} minutes -> {args.output}')
 
 
-def whole_run_view(args):
-    """Each experiment's whole process against its twin's: medians, ratio, samples."""
-    print(f'Whole runs (wall seconds), {args.repeats} alternating rounds after a warm-up')
-    measured = whole_runs.measure(args.whole_runs, args.repeats, args.data_dir)
+def whole_run_ratios(report, which):
+    """``{NAME_whole_run_netlib_over_pytorch: ratio}`` of one column (*which*: the key
+    of each whole run's ratio)."""
+    return {f'{name}{targets.WHOLE_RUN}': run[which]
+            for name, run in report.get('whole_runs', {}).items()}
+
+
+def users_column(args, report):
+    """``{'ratios', 'finer_view'}`` as on a user's machine: the whole runs' netlib side
+    without the OpenBLAS variables, and the finer view again in a child process without
+    them (its own netlib, PyTorch and limit)."""
+    print("Finer view as on a user's machine: a child process without "
+          + ' and '.join(columns.VARIABLES), flush=True)
+    with tempfile.TemporaryDirectory() as folder:
+        output = Path(folder) / 'finer.json'
+        command = [sys.executable, '-m', 'bench.run', '--finer-only', '--output', str(output),
+                   '--repeats', str(args.repeats), '--cnn-iterations', str(args.cnn_iterations),
+                   *(['--data-dir', args.data_dir] if args.data_dir else [])]
+        subprocess.run(command, cwd=HERE.parent, check=True,
+                       env=columns.users_environment(os.environ))
+        finer = json.loads(output.read_text())
+    return {'ratios': {**finer['ratios'], **whole_run_ratios(report, 'ratio_users_machine')},
+            'finer_view': finer}
+
+
+def whole_run_view(args, users_environment=None):
+    """Each experiment's whole process against its twin's: medians, ratio (and the ratio
+    as on a user's machine, given *users_environment*), samples."""
+    print(f'Whole runs (wall seconds), {args.repeats} alternating rounds, after a warm-up '
+          'for each experiment\'s first setting')
+    measured = whole_runs.measure(args.whole_runs, args.repeats, args.data_dir,
+                                  users_environment)
     view = {}
     for name, samples in measured.items():
-        medians = {side: statistics.median(samples[side]) for side in ('netlib', 'pytorch')}
-        view[name] = {'setting': ' '.join(whole_runs.SETTINGS[name]), 'seconds': medians,
+        sides = [side for side in samples if side != 'metrics']
+        medians = {side: statistics.median(samples[side]) for side in sides}
+        experiment, flags = whole_runs.experiment_and_flags(name)
+        view[name] = {'experiment': experiment, 'setting': ' '.join(flags),
+                      'label': whole_runs.label(name), 'seconds': medians,
                       'ratio': medians['netlib'] / medians['pytorch'],
-                      'samples': {side: samples[side] for side in medians},
+                      'samples': {side: samples[side] for side in sides},
                       'metrics': samples['metrics']}
+        if whole_runs.USERS_SIDE in medians:
+            view[name]['ratio_users_machine'] = (medians[whole_runs.USERS_SIDE]
+                                                 / medians['pytorch'])
     return view
 
 
 def print_whole_runs(view):
     for name, run in view.items():
         seconds = run['seconds']
-        print(f'{name:17s} {run["setting"]:40s} netlib {seconds["netlib"]:6.2f} s  PyTorch '
-              f'{seconds["pytorch"]:6.2f} s  ratio {run["ratio"]:.2f}')
+        users = (f'  netlib as on a user\'s machine {seconds[whole_runs.USERS_SIDE]:6.2f} s'
+                 if whole_runs.USERS_SIDE in seconds else '')
+        print(f'{name:26s} {run["setting"]:40s} netlib {seconds["netlib"]:6.2f} s  PyTorch '
+              f'{seconds["pytorch"]:6.2f} s  ratio {run["ratio"]:.2f}{users}')
 
 
 def finer_view(args):

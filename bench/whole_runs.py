@@ -7,6 +7,15 @@ alternately, and the wall clock of each whole process is kept: start-up,
 imports, data, training, the evaluation and the files each writes.  A round
 of both runs untimed first, so that both find the same warm caches (page
 cache, compiled kernels, the decoded MNIST files).
+
+:data:`FULL_SETTINGS` adds runs at the setting a user runs (or a stated fraction
+of it), after the short ones.  Their untimed round is left out when the same
+experiment already ran at its short setting in this bench: that run warmed the
+same caches (the same modules, compiled kernels and data files), and one more
+round of a full epoch would take the bench past 25 minutes.  Given
+``users_environment`` (:mod:`bench.columns`), each round also runs netlib's
+command with that environment, after the twin: the column "as on a user's
+machine".
 """
 
 import json
@@ -25,8 +34,9 @@ ROOT = HERE.parent
 TORCH_PYTHON = HERE / '.venv-torch' / 'bin' / 'python'
 SCORE_CLASSIFIER = 'keras_mnist_cnn_30k.npz'
 
-# Flags each side gets: the bench setting (short enough for the whole `make bench` to
-# stay under 20 minutes on 2 cores), the same for netlib and its twin.
+# Flags each side gets: the short bench setting (short enough, with FULL_SETTINGS, for
+# the whole `make bench` to stay under 25 minutes on 2 cores), the same for netlib and
+# its twin.
 SETTINGS = {
     'mnist_mlp': ['--epoch', '1'],
     'mnist_cnn': ['--epoch', '1', '--train-size', '12000'],
@@ -35,27 +45,53 @@ SETTINGS = {
     'seq2seq_addition': ['--epoch', '2', '--questions', '10000'],
     'gan_mnist': ['--epoch', '1', '--train-size', '12000', '--samples', '1000'],
 }
+# (experiment, flags, what the setting is) at the setting a user runs, netlib and twin
+# alike.  All of make reproduce's 1,500 char_lm iterations (about 45 s a side) would
+# take the bench, with both columns measured, past 25 minutes on 2 cores.
+FULL_SETTINGS = {
+    'mnist_cnn_full_epoch': ('mnist_cnn', ['--epoch', '1'],
+                             'a full epoch: 60,000 training images and the 10,000-image '
+                             'test pass'),
+    'char_lm_third_of_reproduce': ('char_lm', ['--iteration', '500'],
+                                   "a third of make reproduce's 1,500 iterations"),
+}
+NAMES = [*SETTINGS, *FULL_SETTINGS]
+USERS_SIDE = 'netlib_users_machine'  # netlib's command without the OpenBLAS variables
+
+
+def experiment_and_flags(name):
+    """``(experiment, flags)`` of the whole run *name*."""
+    if name in SETTINGS:
+        return name, list(SETTINGS[name])
+    experiment, flags, _ = FULL_SETTINGS[name]
+    return experiment, list(flags)
+
+
+def label(name):
+    """What the setting of *name* is, in words."""
+    return FULL_SETTINGS[name][2] if name in FULL_SETTINGS else 'short bench setting'
 
 
 def commands(name, data_dir, out):
     """``(netlib's command, the twin's command)`` for one run of *name* into *out*."""
-    flags = list(SETTINGS[name])
-    if name.startswith(('mnist', 'gan')):
+    experiment, flags = experiment_and_flags(name)
+    if experiment.startswith(('mnist', 'gan')):
         flags += ['--data-dir', str(data_dir)]
-    if name == 'gan_mnist':  # both score with the same saved CNN, trained once before
+    if experiment == 'gan_mnist':  # both score with the same saved CNN, trained once before
         flags += ['--classifier', str(user_cache() / SCORE_CLASSIFIER)]
-    twin_flags = flags + (['--text', load_text(None)[1]] if name == 'char_lm' else [])
-    return ([sys.executable, '-m', f'experiments.{name}', *flags, '--out', f'{out}/netlib',
-             '--no-progress'],
-            [str(TORCH_PYTHON), str(HERE / 'twins' / f'{name}.py'), *twin_flags,
+    twin_flags = flags + (['--text', load_text(None)[1]] if experiment == 'char_lm' else [])
+    return ([sys.executable, '-m', f'experiments.{experiment}', *flags,
+             '--out', f'{out}/netlib', '--no-progress'],
+            [str(TORCH_PYTHON), str(HERE / 'twins' / f'{experiment}.py'), *twin_flags,
              '--out', f'{out}/pytorch'])
 
 
-def run_seconds(command, out, metrics_of):
-    """Wall seconds of one whole process and its numbers (``metrics_of(stdout, out)``);
-    its output folder is removed after."""
+def run_seconds(command, out, metrics_of, environment=None):
+    """Wall seconds of one whole process (with *environment*, else this one's) and its
+    numbers (``metrics_of(stdout, out)``); its output folder is removed after."""
     started = time.perf_counter()
-    completed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    completed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
+                               env=environment)
     seconds = time.perf_counter() - started
     if completed.returncode != 0:
         raise RuntimeError(f'{" ".join(command)} failed:\n{completed.stderr[-2000:]}')
@@ -79,25 +115,44 @@ def numbers(metrics):
             if isinstance(value, (int, float)) and not isinstance(value, bool)}
 
 
-def measure(names, repeats, data_dir=None):
-    """``{name: {'netlib': [s, ...], 'pytorch': [s, ...], 'metrics': {side: {...}}}}``:
-    *repeats* alternating rounds after one untimed round."""
+def measure(names, repeats, data_dir=None, users_environment=None):
+    """``{name: {'netlib': [s, ...], 'pytorch': [s, ...], 'metrics': {side: {...}}}}``
+    (and :data:`USERS_SIDE`'s seconds given *users_environment*): *repeats* alternating
+    rounds, after one untimed round where the experiment has not run yet."""
     data_dir = resolve_data_dir(data_dir)
-    results = {}
+    results, warmed = {}, set()
     with tempfile.TemporaryDirectory() as folder:
         for name in names:
-            sides = dict(zip(('netlib', 'pytorch'), commands(name, data_dir, folder)))
-            samples = {side: [] for side in sides}
-            samples['metrics'] = {}
-            for round_number in range(repeats + 1):  # netlib first: it trains gan's scorer
-                for side, command in sides.items():
-                    seconds, metrics = run_seconds(
-                        command, Path(folder) / side,
-                        netlib_metrics if side == 'netlib' else twin_metrics)
-                    if round_number:
-                        samples[side].append(seconds)
-                    samples['metrics'][side] = metrics
-                    label = f'round {round_number}' if round_number else 'warm-up'
-                    print(f'  {name:17s} {label:8s} {side:8s} {seconds:7.2f} s', flush=True)
-            results[name] = samples
+            experiment = experiment_and_flags(name)[0]
+            results[name] = rounds(name, sides(name, data_dir, folder, users_environment),
+                                   repeats, warm_up=experiment not in warmed)
+            warmed.add(experiment)
     return results
+
+
+def sides(name, data_dir, folder, users_environment=None):
+    """``{side: (command, environment, out, metrics_of)}``, in the order of a round:
+    netlib first (it trains gan's scorer), its twin, netlib as on a user's machine."""
+    netlib, twin = commands(name, data_dir, folder)
+    netlib_side = (netlib, None, Path(folder) / 'netlib', netlib_metrics)
+    sides = {'netlib': netlib_side,
+             'pytorch': (twin, None, Path(folder) / 'pytorch', twin_metrics)}
+    if users_environment is not None:
+        sides[USERS_SIDE] = (netlib, users_environment, *netlib_side[2:])
+    return sides
+
+
+def rounds(name, sides, repeats, warm_up):
+    """Each side's seconds over *repeats* rounds (after an untimed one if *warm_up*)
+    and each side's last numbers."""
+    samples = {side: [] for side in sides}
+    samples['metrics'] = {}
+    for round_number in range(0 if warm_up else 1, repeats + 1):
+        for side, (command, environment, out, metrics_of) in sides.items():
+            seconds, metrics = run_seconds(command, out, metrics_of, environment)
+            if round_number:
+                samples[side].append(seconds)
+            samples['metrics'][side] = metrics
+            label = f'round {round_number}' if round_number else 'warm-up'
+            print(f'  {name:26s} {label:8s} {side:20s} {seconds:7.2f} s', flush=True)
+    return samples

@@ -1,4 +1,5 @@
-"""PyTorch twin of ``python -m experiments.mnist_cnn --epoch 1 --train-size 12000``.
+"""PyTorch twin of ``python -m experiments.mnist_cnn --epoch 1 --train-size 12000``
+(and, as ``mnist_cnn_full_epoch``, of ``--epoch 1``: all 60,000 images).
 
 The same whole run as netlib's Chainer version of Keras's mnist_cnn.py: the
 Keras MNIST CNN (Glorot-uniform kernels, zero biases, dropout 0.25 and 0.5),
