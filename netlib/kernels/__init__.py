@@ -23,7 +23,6 @@ optimizer's name gives).  Nothing here assigns into ``chainer.optimizers``.
 import contextlib
 
 import chainer.functions as F
-import numpy as np
 from chainer.functions.connection import convolution_2d as convolution_module
 from chainer.functions.connection import embed_id as embed_id_module
 from chainer.functions.connection import linear as linear_module
