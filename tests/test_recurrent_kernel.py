@@ -1,13 +1,14 @@
 """netlib.kernels.recurrent: a window of L.LSTM or TanhRNN steps as one node, against Chainer's steps.
 
 The window node takes the input's products over the whole window, where Chainer
-takes one a step, so its float32 sums run in another order.  Two orders of a float32
+takes one a step (and CharLM's, its embedding inside, once per vocabulary entry), so
+its float32 sums run in another order.  Two orders of a float32
 sum of n terms differ by at most 2 n u times the sum of the terms' magnitudes
 (u = 2**-24, float32's unit roundoff; Higham, Accuracy and Stability of Numerical
 Algorithms, section 3.1); :func:`assert_float32_rounding` bounds each array by
 2 n u times its largest element, n the longest sum in the window (steps x batch,
-a parameter gradient's).  Measured: at most 5.4 u times the largest element here,
-29 at char_lm's size (64 streams x 35 steps x 128 units, n = 2240), against
+a parameter gradient's).  Measured: at most 5.7 u times the largest element here,
+34 at char_lm's size (64 streams x 35 steps x 128 units, n = 2240), against
 the bound's 70 and 4,480; a dropped or doubled step's term is off by about
 1 / steps of it.  Same seed, same numbers: a rerun is compared byte for byte.
 The gradients of the node itself are checked numerically in float64.
@@ -144,14 +145,50 @@ def test_window_gradients_are_numerical(kind, with_state):
     def forward(xs, *state):
         if kind == 'lstm':
             c, h = state if with_state else (None, None)
-            return recurrent.lstm_window(xs, c, h, *links)
-        return recurrent.tanh_window(xs, state[0] if with_state else None, *links)
+            return recurrent.lstm_window((xs,), c, h, *links)
+        return recurrent.tanh_window((xs,), state[0] if with_state else None, *links)
     inputs = (xs, *state) if with_state else (xs,)
     outputs = [(4, 2, UNITS)] + [(2, UNITS)] * (2 if kind == 'lstm' else 1)
     grads = tuple(rng.uniform(-1, 1, shape) for shape in outputs)
     params = [param for _, param in sorted(cell.namedparams())]
     gradient_check.check_backward(forward, inputs, grads, params=params, eps=1e-6,
                                   atol=1e-6, rtol=1e-5)
+
+
+@pytest.mark.parametrize('kind', CELLS)
+@pytest.mark.parametrize('with_state', [True, False])
+def test_embedded_window_gradients_are_numerical(kind, with_state):
+    """The embedding inside the node: E's, the state's and every parameter's gradient."""
+    cell = make_cell(kind, 3, np.float64)
+    rng = np.random.RandomState(9)
+    ids = rng.randint(0, VOCAB, (4, 2)).astype(np.int32)
+    E = rng.uniform(-1, 1, (VOCAB, 3))
+    state = tuple(rng.uniform(-1, 1, (2, UNITS)) for _ in range(2 if kind == 'lstm' else 1))
+    links, source = (cell.upward, cell.lateral), recurrent.EmbeddedIds
+
+    def forward(E, *state):
+        if kind == 'lstm':
+            c, h = state if with_state else (None, None)
+            return recurrent.lstm_window((ids, E), c, h, *links, source())
+        return recurrent.tanh_window((ids, E), state[0] if with_state else None, *links,
+                                     source())
+    inputs = (E, *state) if with_state else (E,)
+    outputs = [(4, 2, UNITS)] + [(2, UNITS)] * (2 if kind == 'lstm' else 1)
+    grads = tuple(rng.uniform(-1, 1, shape) for shape in outputs)
+    params = [param for _, param in sorted(cell.namedparams())]
+    gradient_check.check_backward(forward, inputs, grads, params=params, eps=1e-6,
+                                  atol=1e-6, rtol=1e-5)
+
+
+def test_char_lm_reads_its_embedding_inside_the_window_only_under_fast_kernels():
+    model = CharLM(VOCAB, UNITS, 'lstm')
+    ids = np.zeros((STEPS, BATCH), dtype=np.int32)
+    with kernels.using('fast'):
+        hs = kernels.read_embedded_window(model.cell, model.embed, ids)
+    assert isinstance(hs.creator.source, recurrent.EmbeddedIds)
+    model.cell.reset_state()
+    with kernels.using('chainer'):
+        assert kernels.read_embedded_window(model.cell, model.embed, ids).creator.label == 'Stack'
 
 
 def gradients_under(kernel_set, make_model, loss_of, *inputs):

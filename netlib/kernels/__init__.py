@@ -108,7 +108,7 @@ def read_window(cell, xs):
     in): its hidden states (steps, batch, units), the cell's state after the last step.
 
     Under ``'fast'``, where :func:`netlib.kernels.recurrent.covers` the case, the
-    window is one node (Chainer's numbers bit for bit); otherwise the cell steps,
+    window is one node (Chainer's numbers to float32 rounding); otherwise the cell steps,
     a handful of Chainer's nodes a step.
     """
     if _chosen == 'fast':
@@ -116,6 +116,18 @@ def read_window(cell, xs):
         if hs is not None:
             return hs
     return F.stack([cell(x) for x in F.separate(xs, axis=0)])
+
+
+def read_embedded_window(cell, embed, ids):
+    """*cell* over ``embed(ids)``, ids (steps, batch): what ``read_window(cell, embed(ids))``
+    returns.  Under ``'fast'`` on the CPU the embedding is inside the window's node, which
+    takes the upward products once per vocabulary entry
+    (:class:`netlib.kernels.recurrent.EmbeddedIds`)."""
+    if _chosen == 'fast':
+        hs = recurrent.read_embedded_window(cell, embed, ids)
+        if hs is not None:
+            return hs
+    return read_window(cell, embed(ids))
 
 
 # The course experiments' matrices (a batch of 100 by 784 by 512, the fast convolution's

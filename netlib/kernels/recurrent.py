@@ -8,18 +8,20 @@ the whole window at once, as PyTorch's ``nn.LSTM`` does: the upward product
 gradient and the upward weights' and bias's gradients are one product (or sum)
 each over all steps, and so is the lateral weights' gradient.  Only the lateral
 product ``h W_lat^T`` and its gradient stay one per step, since each step needs
-the last one's h.  Those sums run in another order than Chainer's step-by-step
-ones, so the numbers are Chainer's to float32 rounding
+the last one's h.  Where the window's input is an embedding's output (a character
+model's), the embedding is inside the node and the upward products are taken once
+per vocabulary entry (:class:`EmbeddedIds`).  Those sums run in another order than
+Chainer's step-by-step ones, so the numbers are Chainer's to float32 rounding
 (``tests/test_recurrent_kernel.py`` states the bound); the element-wise
 arithmetic of a step is Chainer's own: NumPy's expressions and a compiled
 backward step (:func:`netlib.kernels.compiled.lstm_step_grad`) on the CPU,
 Chainer's own CUDA kernels on a GPU.
 
-Inputs are the window ``xs`` (steps, batch, in), the state and the links'
-parameters; outputs the hidden states ``hs`` (steps, batch, units) and the state
-after the last step, which the cell keeps as the per-step path would.
-:func:`read_window` takes the cell itself; ``netlib.kernels.read_window`` calls it
-under ``'fast'``.
+Inputs are the window ``xs`` (steps, batch, in) or ``ids, E``, the state and the
+links' parameters; outputs the hidden states ``hs`` (steps, batch, units) and the
+state after the last step, which the cell keeps as the per-step path would.
+:func:`read_window` and :func:`read_embedded_window` take the cell itself;
+``netlib.kernels``' functions of the same names call them under ``'fast'``.
 """
 
 import chainer
@@ -48,36 +50,104 @@ def covers(xs, state, upward, lateral):
             and all(s.shape[0] == xs.shape[1] for s in state if s is not None))
 
 
+def covers_embedded(embed, ids, state, upward, lateral):
+    """Whether :func:`read_embedded_window` computes this case: :func:`covers` for the
+    embedded window, on the CPU, with integer ids (steps, batch) and no ignored label."""
+    ids = chainer.as_array(ids)
+    E = embed.W.array
+    return (type(ids) is np.ndarray and ids.dtype.kind == 'i' and ids.ndim == 2
+            and embed.ignore_label is None and type(E) is np.ndarray
+            and covers(np.empty((*ids.shape, 0), dtype=E.dtype), state, upward, lateral))
+
+
 def read_window(cell, xs):
     """*cell* (``L.LSTM`` or the tanh RNN) over *xs* as one node: its hidden states, the
     cell's state set to the state after the last step; None where :func:`covers` does not
     hold (the caller steps the cell)."""
-    is_lstm = isinstance(cell, L.LSTM)
-    state = (cell.c, cell.h) if is_lstm else (cell.h,)
-    if not covers(xs, state, cell.upward, cell.lateral):
+    if not covers(xs, _state(cell), cell.upward, cell.lateral):
         return None
-    if is_lstm:
-        hs, cell.c, cell.h = lstm_window(xs, *state, cell.upward, cell.lateral)
+    return _read(cell, InputVectors(), (xs,))
+
+
+def read_embedded_window(cell, embed, ids):
+    """*cell* over ``embed(ids)`` as one node, the embedding inside it
+    (:class:`EmbeddedIds`); None where :func:`covers_embedded` does not hold."""
+    if not covers_embedded(embed, ids, _state(cell), cell.upward, cell.lateral):
+        return None
+    return _read(cell, EmbeddedIds(), (ids, embed.W))
+
+
+def _state(cell):
+    return (cell.c, cell.h) if isinstance(cell, L.LSTM) else (cell.h,)
+
+
+def _read(cell, source, head):
+    if isinstance(cell, L.LSTM):
+        hs, cell.c, cell.h = lstm_window(head, cell.c, cell.h, cell.upward, cell.lateral,
+                                         source)
     else:
-        hs, cell.h = tanh_window(xs, *state, cell.upward, cell.lateral)
+        hs, cell.h = tanh_window(head, cell.h, cell.upward, cell.lateral, source)
     return hs
 
 
-def lstm_window(xs, c, h, upward, lateral):
-    """``L.LSTM``'s steps over *xs* (steps, batch, in) from state *c*, *h* (either may be
-    None, as after ``reset_state``): ``(hs, c, h)``, Variables."""
+def lstm_window(head, c, h, upward, lateral, source=None):
+    """``L.LSTM``'s steps over the window *head* (``(xs,)``, xs (steps, batch, in), or
+    what *source* reads, by default :class:`InputVectors`) from state *c*, *h* (either
+    may be None, as after ``reset_state``): ``(hs, c, h)``, Variables."""
     if c is None:
-        c = upward.xp.zeros((xs.shape[1], lateral.W.shape[1]), dtype=xs.dtype)
+        c = upward.xp.zeros((head[0].shape[1], lateral.W.shape[1]), dtype=upward.W.dtype)
     state = (c,) if h is None else (c, h)
-    return LSTMWindow(h is not None).apply(
-        (xs, *state, upward.W, upward.b, lateral.W))
+    return LSTMWindow(h is not None, source or InputVectors()).apply(
+        (*head, *state, upward.W, upward.b, lateral.W))
 
 
-def tanh_window(xs, h, upward, lateral):
-    """:class:`netlib.links.recurrent.TanhRNN`'s steps over *xs* from *h* (or None):
-    ``(hs, h)``."""
+def tanh_window(head, h, upward, lateral, source=None):
+    """:class:`netlib.links.recurrent.TanhRNN`'s steps over the window *head* from *h*
+    (or None): ``(hs, h)``."""
     state = () if h is None else (h,)
-    return TanhWindow(h is not None).apply((xs, *state, upward.W, upward.b, lateral.W))
+    return TanhWindow(h is not None, source or InputVectors()).apply(
+        (*head, *state, upward.W, upward.b, lateral.W))
+
+
+class InputVectors:
+    """The upward term ``xs W_up^T + b`` of input vectors xs (steps, batch, in): one
+    product over the window, and one for each gradient."""
+    inputs = 1
+
+    def forward(self, head, W_up, b_up):
+        self.xs, = head
+        z = _rows(self.xs).dot(W_up.T).reshape(*self.xs.shape[:2], -1)
+        z += b_up
+        return z
+
+    def backward(self, gz_all, W_up):
+        """The gradients of the head (xs) and of W_up."""
+        gz = _rows(gz_all)
+        return (gz.dot(W_up).reshape(self.xs.shape),), gz.T.dot(_rows(self.xs))
+
+
+class EmbeddedIds:
+    """The upward term of ids (steps, batch) through an embedding E (vocab, in): the
+    products taken once per vocabulary entry instead of once per character.
+
+    ``E[ids] W_up^T + b`` is ``(E W_up^T + b)[ids]``, the same sums.  Backward adds the
+    rows of the pre-activations' gradient per entry first (G, vocab x gates), so the
+    embedding's gradient is ``G W_up`` and W_up's ``G^T E``: sums over the window in
+    another order, products of vocab rows where the input's took steps x batch.
+    """
+    inputs = 2
+
+    def forward(self, head, W_up, b_up):
+        self.ids, self.E = head
+        table = self.E.dot(W_up.T)
+        table += b_up
+        return table[self.ids]
+
+    def backward(self, gz_all, W_up):
+        """The gradients of the head (none for the ids; E's) and of W_up."""
+        per_entry = np.zeros((len(self.E), gz_all.shape[-1]), dtype=gz_all.dtype)
+        compiled.add_rows(per_entry, self.ids.ravel(), _rows(gz_all))
+        return (None, per_entry.dot(W_up)), per_entry.T.dot(self.E)
 
 
 def _sigmoid(x):
@@ -97,30 +167,33 @@ def _rows(array):
 
 
 class _Window(function_node.FunctionNode):
-    """Inputs ``xs, *state, W_up, b_up, W_lat``; outputs ``hs, *state after the last step``.
+    """Inputs ``*head, *state, W_up, b_up, W_lat``; outputs ``hs, *state after the last
+    step``.  The head is what *source* reads (:class:`InputVectors`: ``xs``;
+    :class:`EmbeddedIds`: ``ids, E``).
 
-    ``forward`` takes the upward product of the whole window, then each step's
-    lateral product and element-wise step (a cell's ``step``); backward is
+    ``forward`` takes the upward term of the whole window from the source, then each
+    step's lateral product and element-wise step (a cell's ``step``); backward is
     :class:`_WindowGrad`, which turns each step's gradients of h (and c) into those
     of its pre-activation z with the cell's ``step_backward``.
     """
 
-    def __init__(self, has_h):
+    def __init__(self, has_h, source):
         self.has_h = has_h  # no h: the first step has no lateral term (a reset cell)
+        self.source = source
 
     def forward(self, inputs):
-        xs, state, (W_up, b_up, W_lat) = inputs[0], inputs[1:-3], inputs[-3:]
-        xp = backend.get_array_module(xs)
+        count = self.source.inputs
+        head, state, (W_up, b_up, W_lat) = inputs[:count], inputs[count:-3], inputs[-3:]
+        z = self.source.forward(head, W_up, b_up)  # every step's upward term
+        xp = backend.get_array_module(z)
         h = state[-1] if self.has_h else None
-        steps, batch, units = len(xs), xs.shape[1], W_lat.shape[1]
-        z = _rows(xs).dot(W_up.T).reshape(steps, batch, -1)  # every step's upward term
-        z += b_up
+        steps, batch, units = len(z), z.shape[1], W_lat.shape[1]
         # hs_all[0] is the h before the window, hs_all[t + 1] step t's: the lateral
         # gradient's products read hs_all[:-1] as one array.
-        self.hs_all = xp.empty((steps + 1, batch, units), dtype=xs.dtype)
+        self.hs_all = xp.empty((steps + 1, batch, units), dtype=z.dtype)
         if h is not None:
             self.hs_all[0] = h
-        self.xs, self.W_up, self.W_lat, self.z = xs, W_up, W_lat, z
+        self.W_up, self.W_lat, self.z = W_up, W_lat, z
         self.start(state, xp)
         for t in range(steps):
             if h is not None:
@@ -232,25 +305,18 @@ class _WindowGrad(function_node.FunctionNode):
             if t > 0 or w.has_h:
                 gh_lateral = gz_all[t].dot(w.W_lat)
         g_state = ([gc] if is_lstm else []) + ([gh_lateral] if w.has_h else [])
-        by_input = [_input_grad(w, gz_all), *g_state, *_parameter_grads(w, gz_all)]
+        g_head, g_W_up = w.source.backward(gz_all, w.W_up)
+        g_b_up = _rows(gz_all).sum(axis=0)
+        by_input = [*g_head, *g_state, g_W_up, g_b_up, _lateral_grad(w, gz_all)]
         return tuple(by_input[i] for i in self.indexes)
 
 
-def _input_grad(window, gz_all):
-    return _rows(gz_all).dot(window.W_up).reshape(window.xs.shape)
-
-
-def _parameter_grads(window, gz_all):
-    """W_up's, b_up's and W_lat's gradients, each one product (or sum) over the window."""
-    gz = _rows(gz_all)
-    g_W_up = gz.T.dot(_rows(window.xs))
-    g_b_up = gz.sum(axis=0)
+def _lateral_grad(window, gz_all):
+    """W_lat's gradient, one product over the window."""
     first = 0 if window.has_h else 1  # a reset cell's first step has no lateral term
     if first == len(gz_all):
-        g_W_lat = window.xp.zeros_like(window.W_lat)
-    else:
-        g_W_lat = _rows(gz_all[first:]).T.dot(_rows(window.hs_all[first:-1]))
-    return g_W_up, g_b_up, g_W_lat
+        return window.xp.zeros_like(window.W_lat)
+    return _rows(gz_all[first:]).T.dot(_rows(window.hs_all[first:-1]))
 
 
 def _unpack(grads, present):

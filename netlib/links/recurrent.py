@@ -12,7 +12,8 @@ import chainer.functions as F
 import chainer.links as L
 from chainer import training
 
-from netlib.kernels import read_window  # the --kernels switch: one node or the cell's steps
+# The --kernels switch: one node or the cell's steps.
+from netlib.kernels import read_embedded_window, read_window
 
 CELLS = ('rnn', 'lstm')
 
@@ -118,7 +119,8 @@ class CharLM(chainer.Chain):
         """The same for a window ``(steps, batch)``: scores ``(steps * batch, vocab)``.
 
         The embedding and the output layer take the whole window in one call
-        each, and so does the cell under ``--kernels fast`` (:func:`read_window`).
+        each, and so does the cell under ``--kernels fast``, the embedding inside
+        its node (:func:`read_embedded_window`).
         """
-        hs = read_window(self.cell, self.embed(xs))
+        hs = read_embedded_window(self.cell, self.embed, xs)
         return self.out(hs.reshape(-1, hs.shape[-1]))
