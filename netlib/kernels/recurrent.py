@@ -35,29 +35,35 @@ from netlib.kernels import compiled
 
 
 def covers(xs, state, upward, lateral):
-    """Whether the window node computes this case (else the per-step path): arrays of
-    one device and one float dtype, initialised links with a bias upward and none
-    laterally, and a state (where given) of the window's batch size."""
-    if upward.W.array is None or upward.b is None or lateral.b is not None:
-        return False
-    arrays = [chainer.as_array(a) for a in (xs, upward.W, upward.b, lateral.W, *state)
-              if a is not None]
-    xp = backend.get_array_module(*arrays)
-    return (xp in (np, cuda.cupy) and all(isinstance(a, xp.ndarray) for a in arrays)
-            and xs.dtype in (np.float32, np.float64)
-            and all(a.dtype == xs.dtype for a in arrays)
-            and xs.ndim == 3 and len(xs) > 0
-            and all(s.shape[0] == xs.shape[1] for s in state if s is not None))
+    """Whether the window node computes this case (else the per-step path): a window
+    (steps, batch, in) that :func:`_fits` the cell."""
+    xs_array = chainer.as_array(xs)
+    return xs_array.ndim == 3 and _fits(xs_array, xs_array.shape[:2], state, upward, lateral)
 
 
 def covers_embedded(embed, ids, state, upward, lateral):
-    """Whether :func:`read_embedded_window` computes this case: :func:`covers` for the
-    embedded window, on the CPU, with integer ids (steps, batch) and no ignored label."""
+    """Whether :func:`read_embedded_window` computes this case: integer ids (steps, batch)
+    on the CPU, no ignored label, and an embedding that :func:`_fits` the cell."""
     ids = chainer.as_array(ids)
-    E = embed.W.array
     return (type(ids) is np.ndarray and ids.dtype.kind == 'i' and ids.ndim == 2
-            and embed.ignore_label is None and type(E) is np.ndarray
-            and covers(np.empty((*ids.shape, 0), dtype=E.dtype), state, upward, lateral))
+            and embed.ignore_label is None and type(embed.W.array) is np.ndarray
+            and _fits(embed.W.array, ids.shape, state, upward, lateral))
+
+
+def _fits(values, window, state, upward, lateral):
+    """The input *values* and the cell's arrays of one device and one float dtype,
+    initialised links with a bias upward and none laterally, a window (steps, batch)
+    of at least one step, and a state (where given) of the window's batch size."""
+    if upward.W.array is None or upward.b is None or lateral.b is not None:
+        return False
+    arrays = [chainer.as_array(a) for a in (values, upward.W, upward.b, lateral.W, *state)
+              if a is not None]
+    xp = backend.get_array_module(*arrays)
+    steps, batch = window
+    return (xp in (np, cuda.cupy) and all(isinstance(a, xp.ndarray) for a in arrays)
+            and values.dtype in (np.float32, np.float64)
+            and all(a.dtype == values.dtype for a in arrays)
+            and steps > 0 and all(s.shape[0] == batch for s in state if s is not None))
 
 
 def read_window(cell, xs):
