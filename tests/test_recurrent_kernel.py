@@ -139,20 +139,8 @@ def test_window_gradients_are_numerical(kind, with_state):
     cell = make_cell(kind, 3, np.float64)
     rng = np.random.RandomState(4)
     xs = rng.uniform(-1, 1, (4, 2, 3))
-    state = tuple(rng.uniform(-1, 1, (2, UNITS)) for _ in range(2 if kind == 'lstm' else 1))
-    links = (cell.upward, cell.lateral)
-
-    def forward(xs, *state):
-        if kind == 'lstm':
-            c, h = state if with_state else (None, None)
-            return recurrent.lstm_window((xs,), c, h, *links)
-        return recurrent.tanh_window((xs,), state[0] if with_state else None, *links)
-    inputs = (xs, *state) if with_state else (xs,)
-    outputs = [(4, 2, UNITS)] + [(2, UNITS)] * (2 if kind == 'lstm' else 1)
-    grads = tuple(rng.uniform(-1, 1, shape) for shape in outputs)
-    params = [param for _, param in sorted(cell.namedparams())]
-    gradient_check.check_backward(forward, inputs, grads, params=params, eps=1e-6,
-                                  atol=1e-6, rtol=1e-5)
+    check_window_gradients(kind, with_state, cell, rng, xs, lambda xs: (xs,),
+                           recurrent.InputVectors)
 
 
 @pytest.mark.parametrize('kind', CELLS)
@@ -163,16 +151,24 @@ def test_embedded_window_gradients_are_numerical(kind, with_state):
     rng = np.random.RandomState(9)
     ids = rng.randint(0, VOCAB, (4, 2)).astype(np.int32)
     E = rng.uniform(-1, 1, (VOCAB, 3))
-    state = tuple(rng.uniform(-1, 1, (2, UNITS)) for _ in range(2 if kind == 'lstm' else 1))
-    links, source = (cell.upward, cell.lateral), recurrent.EmbeddedIds
+    check_window_gradients(kind, with_state, cell, rng, E, lambda E: (ids, E),
+                           recurrent.EmbeddedIds)
 
-    def forward(E, *state):
+
+def check_window_gradients(kind, with_state, cell, rng, checked, head, source):
+    """``gradient_check`` of a window of 4 steps of 2 sequences: the input *checked*
+    (the window's head is ``head(checked)``, read by a new *source* each call), the
+    state where *with_state*, and every parameter of *cell*."""
+    state = tuple(rng.uniform(-1, 1, (2, UNITS)) for _ in range(2 if kind == 'lstm' else 1))
+    links = (cell.upward, cell.lateral)
+
+    def forward(checked, *state):
         if kind == 'lstm':
             c, h = state if with_state else (None, None)
-            return recurrent.lstm_window((ids, E), c, h, *links, source())
-        return recurrent.tanh_window((ids, E), state[0] if with_state else None, *links,
+            return recurrent.lstm_window(head(checked), c, h, *links, source())
+        return recurrent.tanh_window(head(checked), state[0] if with_state else None, *links,
                                      source())
-    inputs = (E, *state) if with_state else (E,)
+    inputs = (checked, *state) if with_state else (checked,)
     outputs = [(4, 2, UNITS)] + [(2, UNITS)] * (2 if kind == 'lstm' else 1)
     grads = tuple(rng.uniform(-1, 1, shape) for shape in outputs)
     params = [param for _, param in sorted(cell.namedparams())]
