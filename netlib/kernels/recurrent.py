@@ -96,22 +96,22 @@ def _read(cell, source, head):
     return hs
 
 
-def lstm_window(head, c, h, upward, lateral, source=None):
-    """``L.LSTM``'s steps over the window *head* (``(xs,)``, xs (steps, batch, in), or
-    what *source* reads, by default :class:`InputVectors`) from state *c*, *h* (either
-    may be None, as after ``reset_state``): ``(hs, c, h)``, Variables."""
+def lstm_window(head, c, h, upward, lateral, source):
+    """``L.LSTM``'s steps over the window *head*, what *source* reads (:class:`InputVectors`:
+    ``(xs,)``, xs (steps, batch, in)), from state *c*, *h* (either may be None, as after
+    ``reset_state``): ``(hs, c, h)``, Variables."""
     if c is None:
         c = upward.xp.zeros((head[0].shape[1], lateral.W.shape[1]), dtype=upward.W.dtype)
     state = (c,) if h is None else (c, h)
-    return LSTMWindow(h is not None, source or InputVectors()).apply(
+    return LSTMWindow(h is not None, source).apply(
         (*head, *state, upward.W, upward.b, lateral.W))
 
 
-def tanh_window(head, h, upward, lateral, source=None):
+def tanh_window(head, h, upward, lateral, source):
     """:class:`netlib.links.recurrent.TanhRNN`'s steps over the window *head* from *h*
     (or None): ``(hs, h)``."""
     state = () if h is None else (h,)
-    return TanhWindow(h is not None, source or InputVectors()).apply(
+    return TanhWindow(h is not None, source).apply(
         (*head, *state, upward.W, upward.b, lateral.W))
 
 
